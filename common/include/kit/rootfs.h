@@ -1,0 +1,32 @@
+/* rootfs.h - turning a directory into a container's root: the mounts and the pivot_root.
+ * Each function is one step of a container start; the comments say the kernel rule behind it.
+ * All return 0, or -1 with a message already printed. */
+#ifndef KIT_ROOTFS_H
+#define KIT_ROOTFS_H
+
+#include <stdbool.h>
+
+/* mount(NULL, "/", NULL, MS_REC|MS_PRIVATE): stop our mounts propagating back to the host
+ * (and make pivot_root possible: it refuses a shared new root or old root's parent). */
+int kit_make_mounts_private(void);
+
+/* Bind SRC on DST (recursive), then remount read-only if READONLY. */
+int kit_bind_mount(const char *src, const char *dst, bool readonly);
+
+/* Inside the new root directory ROOT (before pivot_root): proc on ROOT/proc, read-only sysfs
+ * on ROOT/sys, a tmpfs ROOT/dev with null zero full random urandom tty, devpts + ptmx,
+ * /dev/shm, the stdio symlinks.  Creates the mount points it needs.
+ * IN_USERNS: device nodes cannot be created in a user namespace, so bind them from the host. */
+int kit_mount_proc(const char *root);
+int kit_mount_sys(const char *root);
+int kit_mount_dev(const char *root, bool in_userns);
+
+/* Make ROOT the root of the mount namespace: bind it on itself (pivot_root needs a mount
+ * point), pivot_root(".", "."), then detach the old root so nothing of the host is reachable. */
+int kit_pivot_root(const char *root);
+
+/* As runc's default spec: hide /proc/kcore, /proc/keys, /proc/timer_list, /proc/sched_debug
+ * and /sys/firmware; make /proc/sys and /proc/sysrq-trigger read-only.  Call after pivot_root. */
+int kit_mask_proc_and_sys(void);
+
+#endif

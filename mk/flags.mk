@@ -1,0 +1,9 @@
+# Shared compiler settings: every Makefile in the kit includes this file.
+KIT_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(KIT_ROOT)/common/include
+LIBKIT   := $(KIT_ROOT)/common/libkit.a
+
+$(LIBKIT):
+	$(MAKE) -C $(KIT_ROOT)/common libkit.a
