@@ -13,16 +13,29 @@ int kit_make_mounts_private(void);
 /* Bind SRC on DST (recursive), then remount read-only if READONLY. */
 int kit_bind_mount(const char *src, const char *dst, bool readonly);
 
-/* Inside the new root directory ROOT (before pivot_root): proc on ROOT/proc, read-only sysfs
- * on ROOT/sys, a tmpfs ROOT/dev with null zero full random urandom tty, devpts + ptmx,
- * /dev/shm, the stdio symlinks.  Creates the mount points it needs.
+/* Remount the mount at PATH read-only, keeping its nosuid/nodev/noexec/atime flags (a user
+ * namespace may not clear them). */
+int kit_remount_readonly(const char *path);
+
+/* Create PATH to mount on: its parents as directories, then PATH itself as a directory, or as
+ * an empty file when IS_DIR is false (a file can only be bind-mounted on a file).  An existing
+ * PATH is fine. */
+int kit_make_mount_point(const char *path, bool is_dir);
+
+/* Inside the new root directory ROOT (before pivot_root; ROOT may be relative, e.g. "."):
+ * proc on ROOT/proc (call from inside the new PID namespace), read-only sysfs on ROOT/sys (a
+ * read-only bind of the host's /sys when a user namespace may not mount sysfs), a tmpfs
+ * ROOT/dev with null zero full random urandom tty, devpts + ptmx, /dev/shm, the stdio symlinks.
+ * Creates the mount points it needs.
  * IN_USERNS: device nodes cannot be created in a user namespace, so bind them from the host. */
 int kit_mount_proc(const char *root);
 int kit_mount_sys(const char *root);
 int kit_mount_dev(const char *root, bool in_userns);
 
-/* Make ROOT the root of the mount namespace: bind it on itself (pivot_root needs a mount
- * point), pivot_root(".", "."), then detach the old root so nothing of the host is reachable. */
+/* Make ROOT the root of the mount namespace: bind it on itself unless it already is a mount
+ * point (pivot_root needs one), chdir(ROOT), pivot_root(".", "."), then detach the old root so
+ * nothing of the host is reachable.  Ends with cwd "/".  If ROOT is "." the cwd must already be
+ * the root of a mount (a cwd taken before a mount on top of it stays below that mount). */
 int kit_pivot_root(const char *root);
 
 /* As runc's default spec: hide /proc/kcore, /proc/keys, /proc/timer_list, /proc/sched_debug

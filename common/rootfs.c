@@ -1,0 +1,263 @@
+/* rootfs.c - the mounts that turn a directory into a container's root (see kit/rootfs.h). */
+#include "kit/rootfs.h"
+#include "kit/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* Join ROOT and REL ("proc", "dev/pts") into BUF; -1 with a message when it does not fit. */
+static int join(char *buf, size_t len, const char *root, const char *rel)
+{
+    int n = snprintf(buf, len, "%s/%s", root, rel);
+    if (n < 0 || (size_t)n >= len)
+        return kit_fail("path too long: %s/%s", root, rel);
+    return 0;
+}
+
+int kit_make_mount_point(const char *path, bool is_dir)
+{
+    char buf[PATH_MAX];
+    if (strlen(path) >= sizeof(buf))
+        return kit_fail("path too long: %s", path);
+    strcpy(buf, path);
+    /* mkdir -p of every parent, then the last component as a directory or an empty file. */
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return kit_fail_errno("mkdir %s", buf);
+        *p = '/';
+    }
+    if (is_dir) {
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return kit_fail_errno("mkdir %s", buf);
+        return 0;
+    }
+    int fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno != EISDIR)
+        return kit_fail_errno("create mount point %s", buf);
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+int kit_make_mounts_private(void)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return kit_fail_errno("make / private");
+    return 0;
+}
+
+int kit_remount_readonly(const char *path)
+{
+    /* A bind mount takes its read-only flag only from a second, MS_REMOUNT|MS_BIND call.  In a
+     * user namespace the kernel refuses (EPERM) a remount that would clear a flag the host set
+     * (nosuid, nodev, noexec, atime flags are "locked"), so carry the current ones over. */
+    struct statvfs st;
+    if (statvfs(path, &st) < 0)
+        return kit_fail_errno("statvfs %s", path);
+    unsigned long keep = 0;
+    if (st.f_flag & ST_NOSUID)
+        keep |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV)
+        keep |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC)
+        keep |= MS_NOEXEC;
+    if (st.f_flag & ST_NOATIME)
+        keep |= MS_NOATIME;
+    if (st.f_flag & ST_NODIRATIME)
+        keep |= MS_NODIRATIME;
+    if (st.f_flag & ST_RELATIME)
+        keep |= MS_RELATIME;
+    if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+        return kit_fail_errno("remount %s read-only", path);
+    return 0;
+}
+
+int kit_bind_mount(const char *src, const char *dst, bool readonly)
+{
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return kit_fail_errno("bind %s on %s", src, dst);
+    return readonly ? kit_remount_readonly(dst) : 0;
+}
+
+int kit_mount_proc(const char *root)
+{
+    char path[PATH_MAX];
+    if (join(path, sizeof(path), root, "proc") < 0 || kit_make_mount_point(path, true) < 0)
+        return -1;
+    /* A proc mount shows the PID namespace of the process that mounts it: call this from a
+     * process inside the container's new PID namespace. */
+    if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return kit_fail_errno("mount proc on %s", path);
+    return 0;
+}
+
+int kit_mount_sys(const char *root)
+{
+    char path[PATH_MAX];
+    if (join(path, sizeof(path), root, "sys") < 0 || kit_make_mount_point(path, true) < 0)
+        return -1;
+    unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+    if (mount("sysfs", path, "sysfs", flags, NULL) == 0)
+        return 0;
+    /* A fresh sysfs shows the caller's network namespace, and a user namespace may mount one
+     * only if it owns that network namespace (not so with --net host): fall back to a
+     * read-only recursive bind of the host's /sys, as runc does. */
+    if (errno != EPERM)
+        return kit_fail_errno("mount sysfs on %s", path);
+    return kit_bind_mount("/sys", path, true);
+}
+
+struct dev_node {
+    const char *name;
+    unsigned major, minor;
+};
+
+static const struct dev_node dev_nodes[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9},
+    {"tty", 5, 0},
+};
+
+static int make_dev_node(const char *dev, const struct dev_node *node, bool in_userns)
+{
+    char path[PATH_MAX], host[64];
+    if (join(path, sizeof(path), dev, node->name) < 0)
+        return -1;
+    if (!in_userns) {
+        if (mknod(path, S_IFCHR | 0666, makedev(node->major, node->minor)) < 0)
+            return kit_fail_errno("mknod %s", path);
+        return chmod(path, 0666) < 0 ? kit_fail_errno("chmod %s", path) : 0;
+    }
+    /* mknod needs CAP_MKNOD in the *initial* user namespace, so inside a user namespace the
+     * node is bound from the host's /dev onto an empty file instead. */
+    snprintf(host, sizeof(host), "/dev/%s", node->name);
+    if (kit_make_mount_point(path, false) < 0)
+        return -1;
+    if (mount(host, path, NULL, MS_BIND, NULL) < 0)
+        return kit_fail_errno("bind %s on %s", host, path);
+    return 0;
+}
+
+int kit_mount_dev(const char *root, bool in_userns)
+{
+    char dev[PATH_MAX], path[PATH_MAX];
+    if (join(dev, sizeof(dev), root, "dev") < 0 || kit_make_mount_point(dev, true) < 0)
+        return -1;
+    if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
+        return kit_fail_errno("mount tmpfs on %s", dev);
+    for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+        if (make_dev_node(dev, &dev_nodes[i], in_userns) < 0)
+            return -1;
+
+    /* A new devpts instance: the container's ptys are its own, /dev/ptmx points into it. */
+    if (join(path, sizeof(path), dev, "pts") < 0 || kit_make_mount_point(path, true) < 0)
+        return -1;
+    if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620") < 0)
+        return kit_fail_errno("mount devpts on %s", path);
+    if (join(path, sizeof(path), dev, "shm") < 0 || kit_make_mount_point(path, true) < 0)
+        return -1;
+    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=1777,size=65536k") < 0)
+        return kit_fail_errno("mount tmpfs on %s", path);
+
+    static const char *const links[][2] = {
+        {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},
+        {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
+        {"stderr", "/proc/self/fd/2"},
+    };
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        if (join(path, sizeof(path), dev, links[i][0]) < 0)
+            return -1;
+        if (symlink(links[i][1], path) < 0)
+            return kit_fail_errno("symlink %s", path);
+    }
+    return 0;
+}
+
+/* Is PATH the root of a mount (not just a directory inside one)? */
+static int is_mount_root(const char *path)
+{
+    struct statx stx;
+    if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx) < 0)
+        return kit_fail_errno("statx %s", path);
+    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return kit_fail("cannot tell whether %s is a mount point (kernel older than 5.8)", path);
+    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+}
+
+int kit_pivot_root(const char *root)
+{
+    /* pivot_root(2) wants the new root to be a mount point, and neither it nor the old root's
+     * mount may be shared (kit_make_mounts_private() first). */
+    int mounted = is_mount_root(root);
+    if (mounted < 0)
+        return -1;
+    if (!mounted && kit_bind_mount(root, root, false) < 0)
+        return -1;
+    /* chdir by path crosses onto the mount just made; a cwd taken before it would not. */
+    if (chdir(root) < 0)
+        return kit_fail_errno("chdir %s", root);
+    if (is_mount_root(".") != 1)
+        return kit_fail("%s: the current directory is not the root of a mount", root);
+    /* pivot_root(".", "."): the old root ends up mounted on top of the new one, at "/"... */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return kit_fail_errno("pivot_root to %s", root);
+    /* ...so unmounting "." detaches it (lazily, with everything below it), leaving the new root
+     * alone.  MS_SLAVE first so the unmount cannot propagate to any peer outside. */
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return kit_fail_errno("make the old root a slave");
+    if (umount2(".", MNT_DETACH) < 0)
+        return kit_fail_errno("detach the old root");
+    if (chdir("/") < 0)
+        return kit_fail_errno("chdir /");
+    return 0;
+}
+
+/* runc's default spec (config.json "maskedPaths" and "readonlyPaths"). */
+static const char *const masked_paths[] = {
+    "/proc/acpi",       "/proc/asound",      "/proc/kcore",  "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap",
+};
+static const char *const readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+int kit_mask_proc_and_sys(void)
+{
+    for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+        struct stat st;
+        const char *path = masked_paths[i];
+        if (stat(path, &st) < 0) {
+            if (errno == ENOENT)
+                continue; /* not in this kernel's proc/sysfs: nothing to hide */
+            return kit_fail_errno("stat %s", path);
+        }
+        /* A file is hidden under /dev/null, a directory under an empty read-only tmpfs. */
+        int rc = S_ISDIR(st.st_mode)
+                     ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0,mode=0555")
+                     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+        if (rc < 0)
+            return kit_fail_errno("mask %s", path);
+    }
+    for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
+        const char *path = readonly_paths[i];
+        if (access(path, F_OK) < 0 && errno == ENOENT)
+            continue;
+        if (kit_bind_mount(path, path, true) < 0)
+            return -1;
+    }
+    return 0;
+}
