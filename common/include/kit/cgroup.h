@@ -29,14 +29,17 @@ void kit_cgroup_use_fake_system(const char *fs_root, const char *mountinfo,
 enum kit_cgroup_version kit_cgroup_detect(void);
 
 /* Create NAME (one path component, or a/b for nesting) below the caller's own cgroup, in every
- * hierarchy that holds cpu, memory or pids (v1), or once (v2, enabling those controllers in the
- * parents' subtree_control on the way).  An existing group of that name is reused.
+ * hierarchy that holds cpu, cpuacct, memory or pids (v1), or once (v2, enabling those
+ * controllers in subtree_control from the top of the hierarchy down; if the caller's own group
+ * holds processes they are first moved into its child "kit-leaf", and destroy moves them back
+ * when no other group is left there).  An existing group of that name is reused.
  * NULL with a message printed on failure. */
 struct kit_cgroup *kit_cgroup_create(const char *name);
 
 /* Limits.  CPU: QUOTA_US of every PERIOD_US (50000/100000 = half of one core); quota < 0 means
- * no limit.  Memory in bytes (swap is limited to the same amount where the kernel allows, so a
- * hog is OOM-killed rather than swapped).  Pids: at most MAX tasks. */
+ * no limit.  Memory in bytes, < 0 no limit (memory plus swap is held to the same amount where
+ * the kernel allows - v1 memsw, v2 swap.max 0 - so a hog is OOM-killed rather than swapped).
+ * Pids: at most MAX tasks, < 0 no limit. */
 int kit_cgroup_set_cpu(struct kit_cgroup *cg, long quota_us, long period_us);
 int kit_cgroup_set_memory(struct kit_cgroup *cg, long long bytes);
 int kit_cgroup_set_pids(struct kit_cgroup *cg, long max);
