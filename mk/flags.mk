@@ -1,4 +1,5 @@
 # Shared compiler settings: every Makefile in the kit includes this file.
+.DEFAULT_GOAL := all
 KIT_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 CC       ?= cc
 CFLAGS   ?= -O2 -g

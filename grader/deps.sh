@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages the kit needs (idempotent: does nothing when all are
+# there; runs `apt-get update` once otherwise).   deps.sh [--check]
+set -eu
+PACKAGES=(
+    build-essential pkg-config python3 iproute2 util-linux procps psmisc strace
+    bats bats-assert bats-support bats-file
+    libcap-dev libseccomp-dev libcmocka-dev libnl-route-3-dev libnftables-dev nftables
+    busybox-static debootstrap runc crun hyperfine
+    libcivetweb-dev python3-flask python3-requests curl
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "${1:-}" = --check ]; then
+    echo "missing packages: ${missing[*]} (run: sudo make deps)" >&2
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: installing ${missing[*]} needs root: sudo make deps" >&2
+    exit 1
+fi
+echo "deps: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Make the student handout from the kit: every fenced solution replaced by its stub.
+
+    handout.py [--kit DIR] [--out DIR]       (default: this kit, dist/)
+
+Writes OUT/handout/ (the tree) and OUT/handout.tar.gz.  The kit's own files are taken from
+`git ls-files` (so build outputs never leak in), or every file when the kit is no checkout.
+
+Fences (docs/ARCHITECTURE.md):
+    /* >>> ID what to do ...      }   kept, with ">>> ID" turned into "TODO ID:"
+     *     more comment lines */  }
+    ...reference code...              dropped
+    /* <<< ID stub: CODE */           becomes CODE (indented like the marker)
+`#` comments work the same in shell, Makefiles and Python; in Markdown the answers between
+`<!-- >>> ID -->` and `<!-- <<< ID -->` are dropped.  A block whose ID is "instructor" is
+dropped whole, comment included.  Files listed in grader/handout.exclude are left out.
+"""
+import argparse
+import fnmatch
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+BEGIN = re.compile(r"^(\s*)(/\*|#|<!--)\s*>>>\s*(\S+)")
+END = re.compile(r"^(\s*)(/\*|#|<!--)\s*<<<\s*(\S+)(?:\s+stub:\s?(.*?))?\s*(?:\*/|-->)?\s*$")
+
+
+class FenceError(Exception):
+    pass
+
+
+def opening_comment(lines, i, opener):
+    """The lines of the comment that opens a fence at lines[i]; returns (lines, next index)."""
+    if opener == "/*":
+        j = i
+        while "*/" not in lines[j]:
+            j += 1
+            if j == len(lines):
+                raise FenceError(f"line {i + 1}: comment never closed")
+        return lines[i:j + 1], j + 1
+    if opener == "#":
+        j = i + 1
+        while j < len(lines) and lines[j].lstrip().startswith("#") \
+                and not BEGIN.match(lines[j]) and not END.match(lines[j]):
+            j += 1
+        return lines[i:j], j
+    return [], i + 1  # Markdown: the answer goes, nothing is kept
+
+
+def strip_fences(text):
+    lines = text.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if END.match(line):
+            raise FenceError(f"line {i + 1}: '<<<' without an opening '>>>'")
+        m = BEGIN.match(line)
+        if not m:
+            out.append(line)
+            i += 1
+            continue
+        indent, opener, fence_id = m.groups()
+        comment, i = opening_comment(lines, i, opener)
+        while i < len(lines) and not END.match(lines[i]):
+            if BEGIN.match(lines[i]):
+                raise FenceError(f"line {i + 1}: fence inside fence {fence_id}")
+            i += 1
+        if i == len(lines):
+            raise FenceError(f"fence {fence_id} is never closed")
+        end = END.match(lines[i])
+        if end.group(3) != fence_id:
+            raise FenceError(f"line {i + 1}: fence {fence_id} closed as {end.group(3)}")
+        i += 1
+        if fence_id == "instructor":
+            continue
+        if opener == "<!--":
+            out.append(f"{indent}<!-- answer {fence_id} is not part of the handout -->")
+            continue
+        comment[0] = re.sub(r">>>\s*" + re.escape(fence_id) + r"\s*", f"TODO {fence_id}: ",
+                            comment[0], count=1)
+        out.extend(comment)
+        stub = end.group(4)
+        if stub:
+            out.append(end.group(1) + stub)
+    return "\n".join(out)
+
+
+def kit_files(kit: Path):
+    if (kit / ".git").exists():
+        listed = subprocess.run(["git", "-C", str(kit), "ls-files", "-z"], check=True,
+                                capture_output=True).stdout.decode().split("\0")
+        return [p for p in listed if p and (kit / p).is_file()]
+    return [str(p.relative_to(kit)) for p in kit.rglob("*")
+            if p.is_file() and ".git" not in p.parts and "dist" not in p.parts[:1]]
+
+
+def excluded(path, patterns):
+    return any(fnmatch.fnmatch(path, pat) or path.startswith(pat.rstrip("/") + "/")
+               for pat in patterns)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kit", default=str(Path(__file__).resolve().parent.parent))
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    kit = Path(args.kit).resolve()
+    out_dir = Path(args.out) if args.out else kit / "dist"
+    tree = out_dir / "handout"
+    if tree.exists():
+        shutil.rmtree(tree)
+    exclude_file = kit / "grader" / "handout.exclude"
+    patterns = [ln.strip() for ln in exclude_file.read_text().splitlines()
+                if ln.strip() and not ln.startswith("#")] if exclude_file.exists() else []
+
+    errors, fenced = [], 0
+    for rel in sorted(kit_files(kit)):
+        if excluded(rel, patterns):
+            continue
+        src, dst = kit / rel, tree / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            text = src.read_text()
+        except UnicodeDecodeError:
+            shutil.copy2(src, dst)
+            continue
+        if ">>>" in text:
+            try:
+                new = strip_fences(text)
+            except FenceError as e:
+                errors.append(f"{rel}: {e}")
+                continue
+            fenced += new != text
+            text = new
+        dst.write_text(text)
+        shutil.copymode(src, dst)
+    if errors:
+        for e in errors:
+            print(f"handout: {e}", file=sys.stderr)
+        return 1
+    leftovers = [str(p.relative_to(tree)) for p in tree.rglob("*")
+                 if p.is_file() and _has_marker(p)]
+    if leftovers:
+        print(f"handout: fence markers survived in {', '.join(leftovers)}", file=sys.stderr)
+        return 1
+    with tarfile.open(out_dir / "handout.tar.gz", "w:gz") as tar:
+        tar.add(tree, arcname="handout")
+    print(f"handout: {out_dir / 'handout.tar.gz'} ({fenced} files with student parts)")
+    return 0
+
+
+def _has_marker(path):
+    try:
+        return any(BEGIN.match(l) or END.match(l) for l in path.read_text().splitlines())
+    except UnicodeDecodeError:
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

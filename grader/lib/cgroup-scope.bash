@@ -1,0 +1,144 @@
+# cgroup-scope.bash - the grader's own cgroups (sourced by grader/grade).
+#
+# scope_create NAME   make NAME below the grader's cgroup in every hierarchy that matters
+#                     (v1: cpu, cpuacct, memory, pids; v2: the unified tree)
+# scope_run SUITE CMD run CMD in a fresh child group SUITE of the scope
+# scope_reap SUITE    kill what SUITE left running, remove its groups; print what was left
+# scope_destroy       reap everything and remove the scope
+#
+# Kernel rules that shape this:
+#  - cgroup v1 has one tree per controller, and a process is in one group of each tree.
+#  - cgroup v2 forbids a group with processes from handing controllers to its children
+#    ("no internal processes"), so on v2 programs under test get an empty parent of their own
+#    (KIT_CGROUP_PARENT, a path in the v2 tree) instead of the group bats runs in.
+#  - A v2 group can enable a controller for its children only if its parent enabled it for it;
+#    the scope therefore lives at the nearest ancestor that holds no processes, where the
+#    controllers can be switched on all the way down.
+
+SCOPE_DIRS=()  # absolute path of the scope in each hierarchy
+SCOPE_V2=""    # absolute path of the scope in the v2 tree, if there is one
+SCOPE_V2_MNT=""
+
+_cgroup2_mount() {
+    awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
+        /proc/self/mountinfo | head -n 1
+}
+
+# The v1 mount point holding exactly the controllers CTRLS (comma list, as /proc/self/cgroup).
+_cgroup1_mount() {
+    awk -v want="$1" '{
+        for (i = 7; i <= NF; i++) if ($i == "-") break
+        if ($(i + 1) != "cgroup") next
+        n = split(want, w, ","); ok = 1
+        for (j = 1; j <= n; j++) if (index("," $(i + 3) ",", "," w[j] ",") == 0) ok = 0
+        if (ok) { print $5; exit }
+    }' /proc/self/mountinfo
+}
+
+_has_processes() { [ -s "$1/cgroup.procs" ]; }
+
+scope_create() {
+    local name=$1 id ctrls path mnt dir
+    while IFS=: read -r id ctrls path; do
+        if [ "$id" = 0 ]; then
+            mnt=$(_cgroup2_mount)
+            [ -n "$mnt" ] || continue
+            dir=$mnt$path
+            # Walk up to an ancestor without processes (or the root) - see the rules above.
+            while [ "$dir" != "$mnt" ] && _has_processes "$dir"; do dir=$(dirname "$dir"); done
+            SCOPE_V2_MNT=$mnt SCOPE_V2=$dir/$name
+            mkdir -p "$SCOPE_V2" || return 1
+            _v2_enable_down_to "$SCOPE_V2"
+            SCOPE_DIRS+=("$SCOPE_V2")
+        else
+            case ",$ctrls," in
+            *,cpu,* | *,cpuacct,* | *,memory,* | *,pids,*) ;;
+            *) continue ;;
+            esac
+            mnt=$(_cgroup1_mount "$ctrls")
+            [ -n "$mnt" ] || continue
+            mkdir -p "$mnt$path/$name" || return 1
+            SCOPE_DIRS+=("$mnt$path/$name")
+        fi
+    done </proc/self/cgroup
+    [ ${#SCOPE_DIRS[@]} -gt 0 ] || { echo "grade: no cgroup hierarchy found" >&2; return 1; }
+}
+
+# Enable cpu, memory and pids for the children of every group from the v2 root down to DIR.
+_v2_enable_down_to() {
+    local target=$1 rel dir=$SCOPE_V2_MNT part c
+    rel=${target#"$SCOPE_V2_MNT"}
+    for part in $(tr '/' ' ' <<<"$rel"); do
+        for c in cpu memory pids; do
+            grep -qw "$c" "$dir/cgroup.controllers" 2>/dev/null &&
+                echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null
+        done
+        dir=$dir/$part
+    done
+    for c in cpu memory pids; do
+        grep -qw "$c" "$dir/cgroup.controllers" 2>/dev/null &&
+            echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null
+    done
+    return 0
+}
+
+scope_run() {
+    local suite=$1 d
+    shift
+    local procs=()
+    for d in "${SCOPE_DIRS[@]}"; do
+        mkdir -p "$d/$suite" && procs+=("$d/$suite/cgroup.procs")
+    done
+    if [ -n "$SCOPE_V2" ]; then
+        mkdir -p "$SCOPE_V2/work-$suite"
+        export KIT_CGROUP_PARENT=${SCOPE_V2#"$SCOPE_V2_MNT"}/work-$suite
+    fi
+    (
+        for d in "${procs[@]}"; do echo "$BASHPID" >"$d"; done
+        exec "$@"
+    )
+}
+
+# Every process in the groups below DIR (recursively).
+_procs_below() { find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un; }
+
+scope_reap() {
+    local suite=$1 d pid tries
+    local groups=()
+    for d in "${SCOPE_DIRS[@]}"; do
+        [ -d "$d/$suite" ] && groups+=("$d/$suite")
+        [ -d "$d/work-$suite" ] && groups+=("$d/work-$suite")
+    done
+    for d in "${groups[@]}"; do
+        for pid in $(_procs_below "$d"); do
+            printf 'process %s left running: %s\n' "$pid" \
+                "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+        done
+    done | sort -u
+    for tries in $(seq 50); do
+        local left=""
+        for d in "${groups[@]}"; do left+=$(_procs_below "$d"); done
+        [ -z "$left" ] && break
+        kill -9 $left 2>/dev/null
+        sleep 0.1
+    done
+    for d in "${groups[@]}"; do
+        # Groups the programs created and did not remove (deepest first).
+        find "$d" -mindepth 1 -depth -type d | while read -r sub; do
+            printf 'cgroup left behind: %s\n' "${sub#"$d"/}"
+            rmdir "$sub" 2>/dev/null
+        done
+        rmdir "$d" 2>/dev/null
+    done
+}
+
+scope_destroy() {
+    local d sub
+    for d in "${SCOPE_DIRS[@]}"; do
+        [ -d "$d" ] || continue
+        for sub in "$d"/*/; do
+            [ -d "$sub" ] && scope_reap "$(basename "$sub")" >/dev/null
+        done
+        rmdir "$d" 2>/dev/null
+    done
+}

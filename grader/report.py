@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Turn the grader's TAP results into a score report.
+
+    report.py [--format text|tap|junit|gradescope] [--out FILE] [--expect full|zero] RESULTS_DIR
+
+RESULTS_DIR holds, per suite NAME (task1, task2-scratch, ...): NAME.tap (bats --tap output),
+NAME.err (bats' stderr) and NAME.leaks (one line per thing the suite left behind).
+A test's points are the "[N]" that ends its name; the suite's task is the part of NAME before
+the first '-'.  Every format ends with "Score: N/M" (on stderr for the machine formats when
+they go to stdout).  --expect makes the exit status say whether the kit checks itself right:
+full = every test passed; zero = no test scored a point and nothing leaked.
+"""
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+RESULT = re.compile(r"^(ok|not ok) (\d+) (.*?)(?: # (skip|SKIP)\b ?(.*))?$")
+POINTS = re.compile(r"\s*\[(\d+)\]\s*$")
+
+
+class Test:
+    def __init__(self, task, suite, name, passed, points, output="", skipped=False):
+        self.task, self.suite, self.name = task, suite, name
+        self.passed, self.max_points, self.output = passed, points, output
+        self.skipped = skipped
+
+    @property
+    def score(self):
+        return self.max_points if self.passed else 0
+
+
+def parse_suite(tap_file: Path):
+    suite = tap_file.stem
+    task = suite.split("-")[0]
+    tests, planned, current = [], None, None
+    for line in tap_file.read_text(errors="replace").splitlines():
+        if re.match(r"^1\.\.\d+$", line):
+            planned = int(line[3:])
+            continue
+        m = RESULT.match(line)
+        if m:
+            status, _, name, skip, _ = m.groups()
+            pm = POINTS.search(name)
+            points = int(pm.group(1)) if pm else 0
+            current = Test(task, suite, POINTS.sub("", name), status == "ok", points,
+                           skipped=bool(skip))
+            if skip:  # a skipped test earns nothing: it proved nothing
+                current.passed = False
+                current.output = f"skipped: {m.group(5) or ''}\n"
+            tests.append(current)
+        elif line.startswith("#") and current is not None and not current.passed:
+            text = line[2:] if line.startswith("# ") else line[1:]
+            if not text.startswith("(in test file") and not text.startswith("  `"):
+                current.output += text + "\n"
+    err = tap_file.with_suffix(".err")
+    err_text = err.read_text(errors="replace").strip() if err.exists() else ""
+    if planned is None or planned > len(tests):
+        tests.append(Test(task, suite, f"{suite}: the suite ran to the end", False, 0,
+                          f"bats stopped early ({len(tests)} of {planned or '?'} tests ran)\n"
+                          + err_text[-2000:]))
+    leaks = tap_file.with_suffix(".leaks")
+    leak_text = leaks.read_text().strip() if leaks.exists() else ""
+    tests.append(Test(task, suite, f"{suite}: nothing left behind", not leak_text, 0,
+                      (leak_text + "\nhint: every mount, cgroup, link and process a program "
+                       "creates must be gone when it exits\n") if leak_text else ""))
+    return tests
+
+
+def totals(tests):
+    return sum(t.score for t in tests), sum(t.max_points for t in tests)
+
+
+def by_task(tests):
+    tasks = {}
+    for t in tests:
+        tasks.setdefault(t.task, []).append(t)
+    return tasks
+
+
+def render_text(tests):
+    out, width = [], 64
+    for task, items in by_task(tests).items():
+        out.append(f"{task}")
+        for t in items:
+            mark = "PASS" if t.passed else ("SKIP" if t.skipped else "FAIL")
+            name = t.name if len(t.name) <= width else t.name[: width - 3] + "..."
+            out.append(f"  {mark}  {name:<{width}} {t.score:>3}/{t.max_points}")
+            if not t.passed:
+                out.extend("        " + line for line in t.output.rstrip().splitlines()[:25])
+        got, best = totals(items)
+        out.append(f"  {'subtotal ' + task:<{width + 6}} {got:>3}/{best}")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def render_tap(tests):
+    lines = [f"1..{len(tests)}"]
+    for i, t in enumerate(tests, 1):
+        lines.append(f"{'ok' if t.passed else 'not ok'} {i} {t.task}: {t.name} [{t.max_points}]")
+        if not t.passed:
+            lines.extend("# " + line for line in t.output.rstrip().splitlines())
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(tests):
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
+    for task, items in by_task(tests).items():
+        failures = sum(not t.passed for t in items)
+        parts.append(f"  <testsuite name={quoteattr(task)} tests=\"{len(items)}\" "
+                     f"failures=\"{failures}\">")
+        for t in items:
+            parts.append(f"    <testcase classname={quoteattr(task)} name={quoteattr(t.name)}>")
+            if not t.passed:
+                parts.append(f"      <failure message=\"0/{t.max_points}\">"
+                             f"{escape(t.output)}</failure>")
+            parts.append("    </testcase>")
+        parts.append("  </testsuite>")
+    parts.append("</testsuites>")
+    return "\n".join(parts) + "\n"
+
+
+def render_gradescope(tests):
+    got, best = totals(tests)
+    return json.dumps({
+        "score": got,
+        "max_score": best,
+        "tests": [{"name": f"{t.task}: {t.name}", "score": t.score,
+                   "max_score": t.max_points, "output": t.output,
+                   "visibility": "visible"} for t in tests],
+    }, indent=2) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--format", default="text", choices=["text", "tap", "junit", "gradescope"])
+    ap.add_argument("--out")
+    ap.add_argument("--expect", choices=["full", "zero"])
+    ap.add_argument("results")
+    args = ap.parse_args()
+
+    tests = []
+    for tap in sorted(Path(args.results).glob("*.tap")):
+        tests.extend(parse_suite(tap))
+    got, best = totals(tests)
+    render = {"text": render_text, "tap": render_tap, "junit": render_junit,
+              "gradescope": render_gradescope}[args.format]
+    body = render(tests)
+    score_line = f"Score: {got}/{best}"
+    if args.out:
+        Path(args.out).write_text(body)
+        print(score_line)
+    elif args.format == "text":
+        sys.stdout.write(body + score_line + "\n")
+    elif args.format == "tap":
+        sys.stdout.write(body + "# " + score_line + "\n")
+    else:
+        sys.stdout.write(body)
+        print(score_line, file=sys.stderr)
+
+    if args.expect == "full":
+        bad = [t for t in tests if not t.passed]
+        for t in bad:
+            print(f"self-check: reference failed: {t.task}: {t.name}", file=sys.stderr)
+        return 1 if bad or not tests else 0
+    if args.expect == "zero":
+        bad = [t for t in tests if (t.max_points > 0 and t.passed)
+               or (t.max_points == 0 and not t.passed)]
+        for t in bad:
+            why = "passes on the stubs" if t.passed else "failed"
+            print(f"self-check: handout test {why}: {t.task}: {t.name}", file=sys.stderr)
+        return 1 if bad or not tests else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
