@@ -32,7 +32,9 @@ enum kit_cgroup_version kit_cgroup_detect(void);
  * hierarchy that holds cpu, cpuacct, memory or pids (v1), or once (v2, enabling those
  * controllers in subtree_control from the top of the hierarchy down; if the caller's own group
  * holds processes they are first moved into its child "kit-leaf", and destroy moves them back
- * when no other group is left there).  An existing group of that name is reused.
+ * when no other group is left there; a runner can instead name an empty v2 parent in
+ * KIT_CGROUP_PARENT, a path relative to the v2 mount).  An existing group of that name is
+ * reused.
  * NULL with a message printed on failure. */
 struct kit_cgroup *kit_cgroup_create(const char *name);
 
