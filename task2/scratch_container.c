@@ -1,0 +1,191 @@
+/* scratch_container - a complete container from the kernel's primitives.
+ *
+ *   scratch_container [options] ROOTFS CMD [ARGS...]      (--help for the options)
+ *
+ * The start, in order (each step is a part of this file or of scratch_*.c):
+ *   parent                                   child (PID 1 of the new PID namespace)
+ *   2.5  clone() into new namespaces    ->   waits on the gate
+ *   2.6  writes uid_map/gid_map (--userns)
+ *   2.7  creates the cgroup, sets limits,
+ *        moves the child in, opens gate ->   2.8  bind-mounts ROOTFS and the --mount paths
+ *                                            2.9  becomes root of its user namespace, new
+ *                                                 cgroup namespace
+ *                                            2.10 proc, sys, dev; pivot_root; masks
+ *                                            2.11 hostname
+ *                                            2.12 capabilities down to Docker's default set
+ *                                            2.13 no_new_privs, seccomp filter
+ *        waits, reports an OOM kill,    <-   2.14 init: runs CMD, reaps, forwards signals,
+ *        removes the cgroup                       exits with CMD's status
+ * Mounts need no cleanup: they live in the container's mount namespace, which the kernel
+ * frees when its last process exits.  The cgroup is ours to remove.
+ */
+#include "scratch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kit/cgroup.h"
+#include "kit/err.h"
+#include "kit/ns.h"
+#include "kit/run.h"
+#include "kit/sync.h"
+
+static volatile sig_atomic_t child_pid;
+
+/* SIGTERM/SIGINT to scratch_container go to the container's init, which passes them on to CMD;
+ * we then clean up when it exits.  (kill() is async-signal-safe.) */
+static void forward_signal(int sig)
+{
+    if (child_pid > 0)
+        kill(child_pid, sig);
+}
+
+static int install_forwarding(void)
+{
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+        return kit_fail_errno("sigaction");
+    return 0;
+}
+
+static int write_proc_file(pid_t pid, const char *file, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return kit_fail_errno("open %s", path);
+    ssize_t n = write(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (n != (ssize_t)strlen(text))
+        return kit_fail_errno("write '%s' to %s", text, path);
+    return 0;
+}
+
+static pid_t clone_container(struct scratch_config *cfg)
+{
+    /* >>> 2.5 Clone the child into its own namespaces: PID (it becomes PID 1 there), mount,
+     *     UTS, IPC, cgroup, network unless --net host, and user with --userns.
+     *     Kernel rules: a new PID namespace applies to the *child* of clone/unshare, never to
+     *     the caller.  With CLONE_NEWUSER in the same call the kernel creates the user namespace
+     *     first and makes it the owner of the others, so the child's capabilities there count
+     *     for them.  (The cgroup namespace is taken later by the child, once it sits in its
+     *     new cgroup: a cgroup namespace is rooted where its creator is at that moment.)
+     *     Hint: kit_clone(flags, scratch_child_main, cfg) from kit/ns.h. */
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+    if (!cfg->net_host)
+        flags |= CLONE_NEWNET;
+    if (cfg->userns)
+        flags |= CLONE_NEWUSER;
+    pid_t pid = kit_clone(flags, scratch_child_main, cfg);
+    if (pid < 0)
+        kit_fail_errno("clone");
+    return pid;
+    /* <<< 2.5 stub: (void)cfg; errno = ENOSYS; return kit_fail("clone: not implemented"); */
+}
+
+static int write_id_maps(pid_t pid, const struct scratch_config *cfg)
+{
+    /* >>> 2.6 With --userns, map the child's ids: container 0..count-1 -> host id_base...
+     *     Write /proc/PID/uid_map ("0 BASE COUNT"), then "deny" to /proc/PID/setgroups, then
+     *     /proc/PID/gid_map.  Kernel rules: each map can be written once, by a process with
+     *     CAP_SETUID/CAP_SETGID over the parent user namespace; setgroups must be denied
+     *     *before* gid_map whenever the writer lacks CAP_SETGID there, and denying it is also
+     *     what keeps container root from dropping a supplementary group that a file's
+     *     permissions use to shut it out.  Until the maps exist the child's ids are unmapped
+     *     (it shows as 65534) and setuid(0) inside fails with EINVAL. */
+    if (!cfg->userns)
+        return 0;
+    char map[64];
+    snprintf(map, sizeof(map), "0 %lu %lu\n", cfg->id_base, cfg->id_count);
+    if (write_proc_file(pid, "uid_map", map) < 0 ||
+        write_proc_file(pid, "setgroups", "deny") < 0 ||
+        write_proc_file(pid, "gid_map", map) < 0)
+        return -1;
+    return 0;
+    /* <<< 2.6 stub: (void)pid; (void)cfg; (void)write_proc_file; return 0; */
+}
+
+static struct kit_cgroup *setup_cgroup(pid_t pid, const struct scratch_config *cfg)
+{
+    /* >>> 2.7 Create a cgroup for the container below our own (kit_cgroup_create), set the
+     *     limits that were asked for (--cpus as a quota per 100 ms period, --memory, --pids)
+     *     and move the child in (kit_cgroup_add) - all before the gate opens, so CMD and
+     *     everything it forks start inside the limits (children inherit their parent's
+     *     cgroup at fork).  Name it after our PID so two containers never share one. */
+    char name[64];
+    snprintf(name, sizeof(name), "scratch-%d", (int)getpid());
+    struct kit_cgroup *cg = kit_cgroup_create(name);
+    if (!cg)
+        return NULL;
+    const long period_us = 100000;
+    if ((cfg->cpus > 0 && kit_cgroup_set_cpu(cg, (long)(cfg->cpus * period_us), period_us) < 0) ||
+        (cfg->memory_bytes > 0 && kit_cgroup_set_memory(cg, cfg->memory_bytes) < 0) ||
+        (cfg->pids_max > 0 && kit_cgroup_set_pids(cg, cfg->pids_max) < 0) ||
+        kit_cgroup_add(cg, pid) < 0) {
+        kit_cgroup_destroy(cg);
+        return NULL;
+    }
+    return cg;
+    /* <<< 2.7 stub: (void)pid; (void)cfg; errno = ENOSYS; kit_fail("cgroup: not implemented"); return NULL; */
+}
+
+/* Wait for the container and turn its end into our exit status. */
+static int wait_container(pid_t pid, struct kit_cgroup *cg, const struct scratch_config *cfg)
+{
+    int status = kit_wait_status(pid);
+    if (status < 0)
+        return kit_fail_errno("waitpid"), 1;
+    unsigned long long oom_kills = 0;
+    if (cfg->memory_bytes > 0 && kit_cgroup_oom_kills(cg, &oom_kills) == 0 && oom_kills > 0)
+        kit_fail("%s was killed by the OOM killer (memory limit %lld)", cfg->argv[0],
+                 cfg->memory_bytes);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    kit_set_prog(argv[0]);
+    static struct scratch_config cfg;
+    if (scratch_parse_options(argc, argv, &cfg) < 0)
+        return 2;
+    if (access(cfg.rootfs, X_OK) < 0) {
+        kit_fail_errno("rootfs %s", cfg.rootfs);
+        return 2;
+    }
+    if (geteuid() != 0) {
+        kit_fail("needs root (it creates namespaces, cgroups and mounts)");
+        return 2;
+    }
+    if (install_forwarding() < 0 || kit_gate_init(&cfg.gate) < 0)
+        return 1;
+
+    pid_t pid = clone_container(&cfg);
+    if (pid < 0)
+        return 1;
+    child_pid = pid;
+    struct kit_cgroup *cg = NULL;
+    if (write_id_maps(pid, &cfg) < 0 || !(cg = setup_cgroup(pid, &cfg)) ||
+        kit_gate_open(&cfg.gate) < 0) {
+        /* The child sees the gate close without opening (EPIPE) and exits; make sure. */
+        kit_gate_close(&cfg.gate);
+        kill(pid, SIGKILL);
+        kit_wait_status(pid);
+        if (cg)
+            kit_cgroup_destroy(cg);
+        return 1;
+    }
+    int status = wait_container(pid, cg, &cfg);
+    if (kit_cgroup_destroy(cg) < 0 && status == 0)
+        status = 1;
+    return status;
+}

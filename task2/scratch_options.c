@@ -1,0 +1,162 @@
+/* scratch_options.c - the command line of scratch_container (no kernel work here). */
+#include "scratch.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kit/err.h"
+
+void scratch_usage(void)
+{
+    fprintf(stderr,
+            "usage: %s [options] ROOTFS CMD [ARGS...]\n"
+            "  --hostname NAME       hostname inside (default: scratch)\n"
+            "  --memory BYTES        memory limit, k/m/g suffix allowed (e.g. 64m)\n"
+            "  --cpus FRACTION       CPU limit in cores (e.g. 0.5)\n"
+            "  --pids N              at most N processes\n"
+            "  --mount SRC:DST[:ro]  bind host path SRC on DST inside (repeatable)\n"
+            "  --userns[=FIRST-LAST] map container ids 0.. to host ids FIRST..LAST\n"
+            "                        (default 100000-165535)\n"
+            "  --net none|host       new empty network namespace (default) or the host's\n",
+            kit_prog());
+}
+
+/* "64m" -> 67108864.  -1 on anything but a positive number with an optional k/m/g suffix. */
+static long long parse_bytes(const char *text)
+{
+    char *end;
+    errno = 0;
+    long long value = strtoll(text, &end, 10);
+    if (errno || end == text || value <= 0)
+        return -1;
+    long long unit = 1;
+    switch (*end) {
+    case 'k': case 'K': unit = 1LL << 10; end++; break;
+    case 'm': case 'M': unit = 1LL << 20; end++; break;
+    case 'g': case 'G': unit = 1LL << 30; end++; break;
+    }
+    if ((*end == 'b' || *end == 'B') && unit > 1)
+        end++;
+    if (*end || value > (1LL << 62) / unit)
+        return -1;
+    return value * unit;
+}
+
+static int parse_mount(char *spec, struct scratch_config *cfg)
+{
+    if (cfg->n_mounts == SCRATCH_MAX_MOUNTS)
+        return kit_fail("--mount: at most %d mounts", SCRATCH_MAX_MOUNTS);
+    struct scratch_mount *m = &cfg->mounts[cfg->n_mounts];
+    char *dst = strchr(spec, ':');
+    if (!dst || dst == spec)
+        return kit_fail("--mount '%s': expected SRC:DST[:ro]", spec);
+    *dst++ = '\0';
+    char *opt = strchr(dst, ':');
+    if (opt) {
+        *opt++ = '\0';
+        if (strcmp(opt, "ro") != 0 && strcmp(opt, "rw") != 0)
+            return kit_fail("--mount: unknown option '%s' (ro or rw)", opt);
+        m->readonly = strcmp(opt, "ro") == 0;
+    }
+    if (dst[0] != '/' || strcmp(dst, "/") == 0 || strstr(dst, ".."))
+        return kit_fail("--mount: DST '%s' must be an absolute path below / without '..'", dst);
+    /* proc, sys and dev are mounted fresh after the bind mounts and would cover them. */
+    static const char *const reserved[] = {"/proc", "/sys", "/dev"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(reserved[i]);
+        if (strncmp(dst, reserved[i], n) == 0 && (dst[n] == '\0' || dst[n] == '/'))
+            return kit_fail("--mount: DST '%s' is below %s, which is not supported", dst,
+                            reserved[i]);
+    }
+    m->src = spec;
+    m->dst = dst;
+    cfg->n_mounts++;
+    return 0;
+}
+
+static int parse_id_range(const char *text, struct scratch_config *cfg)
+{
+    unsigned long first, last;
+    char tail;
+    if (sscanf(text, "%lu-%lu%c", &first, &last, &tail) != 2 || first == 0 || last < first ||
+        last > 0xfffffffeUL)
+        return kit_fail("--userns '%s': expected FIRST-LAST host ids, e.g. 100000-165535", text);
+    cfg->userns = true;
+    cfg->id_base = first;
+    cfg->id_count = last - first + 1;
+    return 0;
+}
+
+int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
+{
+    enum { OPT_HOSTNAME = 1, OPT_MEMORY, OPT_CPUS, OPT_PIDS, OPT_MOUNT, OPT_USERNS, OPT_NET };
+    static const struct option options[] = {
+        {"hostname", required_argument, NULL, OPT_HOSTNAME},
+        {"memory", required_argument, NULL, OPT_MEMORY},
+        {"cpus", required_argument, NULL, OPT_CPUS},
+        {"pids", required_argument, NULL, OPT_PIDS},
+        {"mount", required_argument, NULL, OPT_MOUNT},
+        {"userns", optional_argument, NULL, OPT_USERNS},
+        {"net", required_argument, NULL, OPT_NET},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cfg->hostname = "scratch";
+    int opt;
+    char *end;
+    /* "+": stop at the first non-option, so CMD's own options are left to CMD. */
+    while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_HOSTNAME:
+            if (!*optarg || strlen(optarg) > 64)
+                return kit_fail("--hostname: 1 to 64 characters");
+            cfg->hostname = optarg;
+            break;
+        case OPT_MEMORY:
+            if ((cfg->memory_bytes = parse_bytes(optarg)) < 0)
+                return kit_fail("--memory '%s': expected bytes, e.g. 64m or 1g", optarg);
+            break;
+        case OPT_CPUS:
+            errno = 0;
+            cfg->cpus = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(cfg->cpus >= 0.01 && cfg->cpus <= 1024))
+                return kit_fail("--cpus '%s': expected a number of cores, e.g. 0.5", optarg);
+            break;
+        case OPT_PIDS:
+            errno = 0;
+            cfg->pids_max = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || cfg->pids_max < 1)
+                return kit_fail("--pids '%s': expected a positive count", optarg);
+            break;
+        case OPT_MOUNT:
+            if (parse_mount(optarg, cfg) < 0)
+                return -1;
+            break;
+        case OPT_USERNS:
+            if (parse_id_range(optarg ? optarg : "100000-165535", cfg) < 0)
+                return -1;
+            break;
+        case OPT_NET:
+            if (strcmp(optarg, "none") != 0 && strcmp(optarg, "host") != 0)
+                return kit_fail("--net '%s': expected none or host", optarg);
+            cfg->net_host = strcmp(optarg, "host") == 0;
+            break;
+        case 'h':
+            scratch_usage();
+            exit(0);
+        default:
+            scratch_usage();
+            return -1;
+        }
+    }
+    if (argc - optind < 2) {
+        scratch_usage();
+        return -1;
+    }
+    cfg->rootfs = argv[optind];
+    cfg->argv = &argv[optind + 1];
+    return 0;
+}
