@@ -1,0 +1,473 @@
+/* simple_container - a container built one kernel feature at a time (task 2, part 1).
+ *
+ *   simple_container 2a|2b|2c ROOT
+ *
+ * First ROOT (new, empty, or made by an earlier run) gets container_prog and every shared
+ * library it needs, at the same paths as on the host.  Then:
+ *   2a  chroot into ROOT and run "/container_prog subtask1": it sees only ROOT's files;
+ *   2b  the same as the first process of new PID and UTS namespaces, with subtask2: it is
+ *       PID 1 and renames its "host" without the real host noticing;
+ *   2c  2b with subtask3 in a cgroup that allows half of one CPU, to watch the benchmark
+ *       take twice as long.
+ */
+#include "simple_elf.h"
+
+#include "kit/cgroup.h"
+#include "kit/err.h"
+#include "kit/ns.h"
+#include "kit/run.h"
+#include "kit/sync.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* 2c: the container may run CPU_QUOTA_US microseconds in every CPU_PERIOD_US: half a core. */
+#define CPU_QUOTA_US 50000
+#define CPU_PERIOD_US 100000
+
+#if defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#else
+#define MULTIARCH "unknown-linux-gnu"
+#endif
+
+/* Where the dynamic loader looks when a program says nothing else (see ld.so(8)); Debian
+ * puts libraries in the "multiarch" directories first. */
+static const char *const library_dirs[] = {
+    "/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+};
+#define N_LIBRARY_DIRS (sizeof(library_dirs) / sizeof(library_dirs[0]))
+
+/* A set of paths, in the order they were found. */
+struct path_list {
+    char **paths;
+    size_t count;
+};
+
+static bool list_has(const struct path_list *list, const char *path)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strcmp(list->paths[i], path) == 0)
+            return true;
+    return false;
+}
+
+/* Add PATH unless it is there: 1 if added, 0 if it was there, -1 without memory. */
+static int list_add(struct path_list *list, const char *path)
+{
+    if (list_has(list, path))
+        return 0;
+    char **grown = realloc(list->paths, (list->count + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    list->paths = grown;
+    if (!(list->paths[list->count] = strdup(path)))
+        return -1;
+    list->count++;
+    return 1;
+}
+
+static void list_free(struct path_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->paths[i]);
+    free(list->paths);
+}
+
+/* Add to NEEDED the program interpreter of ELF_PATH and every library it needs, directly or
+ * through other libraries, as the paths they have on this machine. */
+static int add_dependencies(const char *elf_path, struct path_list *needed)
+{
+    /* >>> 2.4 Find what ELF_PATH needs to run and add the full paths to NEEDED (list_add):
+     *     the interpreter named by its PT_INTERP segment, then for every DT_NEEDED entry of
+     *     its PT_DYNAMIC segment the library of that name in the first of library_dirs that
+     *     has it - and, once per library, what that library needs in turn (recursion).
+     *     Hint: simple_elf.h maps the file (elf_open) and finds segments (elf_segment,
+     *     elf_segment_data); DT_NEEDED values are offsets into the string table, whose
+     *     address DT_STRTAB gives (elf_at_address turns it into bytes of the file).
+     *     Check: `readelf -l -d container_prog` or `ldd container_prog` list the same. */
+    struct elf_image elf;
+    if (elf_open(elf_path, &elf) < 0)
+        return -1;
+    int rc = 0;
+    /* The interpreter (ld-linux) is what the kernel really starts; it loads the rest. */
+    const Elf64_Phdr *interp = elf_segment(&elf, PT_INTERP);
+    if (interp) {
+        const char *path = elf_segment_data(&elf, interp);
+        if (!path || interp->p_filesz == 0 || path[interp->p_filesz - 1] != '\0') {
+            rc = kit_fail("%s: bad PT_INTERP segment", elf_path);
+            goto out;
+        }
+        if (list_add(needed, path) < 0) {
+            rc = kit_fail_errno("remember %s", path);
+            goto out;
+        }
+    }
+    const Elf64_Phdr *dynamic = elf_segment(&elf, PT_DYNAMIC);
+    const Elf64_Dyn *entries = dynamic ? elf_segment_data(&elf, dynamic) : NULL;
+    if (!entries)
+        goto out; /* statically linked: nothing to load */
+    size_t n_entries = dynamic->p_filesz / sizeof(Elf64_Dyn);
+    /* First the string table's address, then the names in it. */
+    const char *strings = NULL;
+    for (size_t i = 0; i < n_entries && entries[i].d_tag != DT_NULL; i++)
+        if (entries[i].d_tag == DT_STRTAB)
+            strings = elf_at_address(&elf, entries[i].d_un.d_ptr);
+    for (size_t i = 0; i < n_entries && entries[i].d_tag != DT_NULL && rc == 0; i++) {
+        if (entries[i].d_tag != DT_NEEDED)
+            continue;
+        if (!strings) {
+            rc = kit_fail("%s: DT_NEEDED without a string table", elf_path);
+            break;
+        }
+        const char *name = strings + entries[i].d_un.d_val;
+        char path[PATH_MAX] = "";
+        for (size_t d = 0; d < N_LIBRARY_DIRS && !*path; d++) {
+            snprintf(path, sizeof(path), "%s/%s", library_dirs[d], name);
+            if (access(path, R_OK) < 0)
+                *path = '\0';
+        }
+        if (!*path) {
+            rc = kit_fail("%s needs %s, found in none of the library directories", elf_path,
+                          name);
+            break;
+        }
+        int added = list_add(needed, path);
+        if (added < 0)
+            rc = kit_fail_errno("remember %s", path);
+        else if (added == 1)
+            rc = add_dependencies(path, needed);
+    }
+out:
+    elf_close(&elf);
+    return rc;
+    /* <<< 2.4 stub: (void)elf_path; (void)needed; (void)library_dirs; return 0; */
+}
+
+/* ---------- ROOT: checking it and filling it -------------------------------------------- */
+
+static bool has_file(const char *dir, const char *name)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool found = faccessat(fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+    close(fd);
+    return found;
+}
+
+/* Make ROOT_ARG usable as the container's root and put its absolute path in ROOT.  It must be
+ * new, empty, or made by an earlier run (it has /container_prog); never "/".  Nothing is ever
+ * deleted: an earlier root's files are overwritten with fresh copies. */
+static int prepare_root(const char *root_arg, char root[PATH_MAX])
+{
+    if (mkdir(root_arg, 0755) < 0 && errno != EEXIST)
+        return kit_fail_errno("create %s", root_arg);
+    if (!realpath(root_arg, root))
+        return kit_fail_errno("%s", root_arg);
+    if (strcmp(root, "/") == 0)
+        return kit_fail("refusing to use / as the container's root: give a new directory");
+    DIR *dir = opendir(root);
+    if (!dir)
+        return kit_fail_errno("open %s", root);
+    bool empty = true;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) && empty)
+        empty = strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0;
+    closedir(dir);
+    if (!empty && !has_file(root, "container_prog"))
+        return kit_fail("%s is not empty and was not made by simple_container: give a new or "
+                        "empty directory", root);
+    return 0;
+}
+
+/* Create the directories of DEST's parent inside ROOT (DEST is absolute, as seen from inside).
+ * A symlink on the way could lead outside ROOT, so it is refused. */
+static int make_parents_in_root(const char *root, const char *dest)
+{
+    char path[PATH_MAX];
+    size_t root_len = strlen(root);
+    if (root_len + strlen(dest) >= sizeof(path))
+        return kit_fail("path too long: %s%s", root, dest);
+    strcpy(path, root);
+    for (const char *p = dest; *p == '/';) {
+        const char *next = strchr(p + 1, '/');
+        if (!next)
+            break; /* the last component is the file itself */
+        size_t used = strlen(path);
+        memcpy(path + used, p, (size_t)(next - p));
+        path[used + (size_t)(next - p)] = '\0';
+        struct stat st;
+        if (lstat(path, &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                return kit_fail("%s exists and is not a directory (symlinks are not followed)",
+                                path);
+        } else if (errno != ENOENT || mkdir(path, 0755) < 0) {
+            return kit_fail_errno("create %s", path);
+        }
+        p = next;
+    }
+    return 0;
+}
+
+/* Copy the file SOURCE (following symlinks: we want the library, not the link) to ROOT/DEST. */
+static int copy_into_root(const char *root, const char *source, const char *dest)
+{
+    if (dest[0] != '/' || strstr(dest, "/../") || strstr(dest, "/./"))
+        return kit_fail("refusing to copy to %s: not a plain absolute path", dest);
+    if (make_parents_in_root(root, dest) < 0)
+        return -1;
+    char target[2 * PATH_MAX];
+    snprintf(target, sizeof(target), "%s%s", root, dest);
+    int in = open(source, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return kit_fail_errno("open %s", source);
+    int out = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0755);
+    if (out < 0) {
+        close(in);
+        return kit_fail_errno("create %s", target);
+    }
+    char buf[65536];
+    ssize_t n;
+    int rc = 0;
+    while ((n = read(in, buf, sizeof(buf))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || write(out, buf, (size_t)n) != n) {
+            rc = kit_fail_errno("copy %s to %s", source, target);
+            break;
+        }
+    }
+    if (rc == 0 && fchmod(out, 0755) < 0)
+        rc = kit_fail_errno("chmod %s", target);
+    close(in);
+    if (close(out) < 0 && rc == 0)
+        rc = kit_fail_errno("write %s", target);
+    return rc;
+}
+
+/* container_prog lives next to this program. */
+static int find_container_prog(char path[PATH_MAX])
+{
+    ssize_t n = readlink("/proc/self/exe", path, PATH_MAX - 1);
+    if (n < 0)
+        return kit_fail_errno("readlink /proc/self/exe");
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (!slash || (size_t)(slash - path) + sizeof("/container_prog") > PATH_MAX)
+        return kit_fail("cannot tell where simple_container is");
+    strcpy(slash, "/container_prog");
+    if (access(path, X_OK) < 0)
+        return kit_fail_errno("%s (run make in task2 first)", path);
+    return 0;
+}
+
+/* Copy container_prog to ROOT/container_prog and what it needs to the same paths in ROOT. */
+static int fill_root(const char *root)
+{
+    char prog[PATH_MAX];
+    if (find_container_prog(prog) < 0)
+        return -1;
+    struct path_list libs = {0};
+    int rc = add_dependencies(prog, &libs);
+    if (rc == 0)
+        rc = copy_into_root(root, prog, "/container_prog");
+    for (size_t i = 0; i < libs.count && rc == 0; i++)
+        rc = copy_into_root(root, libs.paths[i], libs.paths[i]);
+    list_free(&libs);
+    return rc;
+}
+
+/* ---------- the container ------------------------------------------------------------------- */
+
+struct container {
+    const char *root;
+    const char *subtask;    /* argument for container_prog */
+    struct kit_gate *gate;  /* if set, wait for the parent to open it before starting */
+};
+
+/* Make ROOT the root directory of this process: from now on "/" means ROOT for it and for
+ * what it runs.  Nothing else changes: chroot is not a jail (see docs/task2.md). */
+static int enter_root(const char *root)
+{
+    /* >>> 2.1 Make ROOT this process's root directory, and its working directory too (a
+     *     working directory left outside the new root is the classic way out of a chroot).
+     *     Hint: chdir(2), then chroot(2); needs CAP_SYS_CHROOT (run as root).
+     *     Check: `sudo ./simple_container 2a /tmp/r` lists the same names as `ls -A /tmp/r`. */
+    if (chdir(root) < 0)
+        return kit_fail_errno("chdir %s", root);
+    if (chroot(".") < 0)
+        return kit_fail_errno("chroot %s", root);
+    return 0;
+    /* <<< 2.1 stub: (void)root; return 0; */
+}
+
+/* The container's first process: wait for the parent if asked, enter ROOT, become
+ * container_prog. */
+static int container_main(void *arg)
+{
+    const struct container *c = arg;
+    if (c->gate && kit_gate_wait(c->gate) < 0) {
+        kit_fail_errno("the parent did not let the container start");
+        return 1;
+    }
+    if (enter_root(c->root) < 0)
+        return 1;
+    char *argv[] = {"/container_prog", (char *)c->subtask, NULL};
+    execv(argv[0], argv);
+    kit_fail_errno("run /container_prog inside %s", c->root);
+    return 127;
+}
+
+/* Start container_main(C) as PID 1 of a new PID namespace with its own hostname. */
+static pid_t start_in_namespaces(struct container *c)
+{
+    /* >>> 2.2 Start container_main(c) in new PID and UTS namespaces and return its PID (as
+     *     we, the parent, see it).  The first process of a new PID namespace is its PID 1.
+     *     Hint: kit_clone() in kit/ns.h with CLONE_NEWPID and CLONE_NEWUTS (clone(2)).
+     *     Check: `sudo ./simple_container 2b /tmp/r` says "Process PID: 1" and `hostname`
+     *     is unchanged afterwards. */
+    return kit_clone(CLONE_NEWPID | CLONE_NEWUTS, container_main, c);
+    /* <<< 2.2 stub: (void)c; errno = ENOSYS; return -1; */
+}
+
+/* Put process PID in a new cgroup (below ours) that lets it use half of one CPU. */
+static struct kit_cgroup *cap_cpu(pid_t pid)
+{
+    /* >>> 2.3 Create a cgroup (kit_cgroup_create, a name no other run uses), give it
+     *     CPU_QUOTA_US of every CPU_PERIOD_US (kit_cgroup_set_cpu) and move PID into it
+     *     (kit_cgroup_add).  On any failure remove the group again (kit_cgroup_destroy).
+     *     kit/cgroup.h hides v1 (cpu.cfs_quota_us + cpu.cfs_period_us) versus v2 (cpu.max).
+     *     Check: while 2c runs, `cat /proc/PID/cgroup` shows the new group. */
+    char name[64];
+    snprintf(name, sizeof(name), "simple_container-%d", (int)getpid());
+    struct kit_cgroup *cg = kit_cgroup_create(name);
+    if (!cg)
+        return NULL;
+    if (kit_cgroup_set_cpu(cg, CPU_QUOTA_US, CPU_PERIOD_US) < 0 || kit_cgroup_add(cg, pid) < 0) {
+        kit_cgroup_destroy(cg);
+        return NULL;
+    }
+    return cg;
+    /* <<< 2.3 stub: (void)pid; errno = ENOSYS; return NULL; */
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void print_host_hostname(void)
+{
+    char name[256] = "";
+    gethostname(name, sizeof(name) - 1);
+    printf("Hostname in the host: %s\n", name);
+}
+
+/* 2a: chroot only. */
+static int run_chrooted(const char *root)
+{
+    struct container c = {.root = root, .subtask = "subtask1"};
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return kit_fail_errno("fork");
+    if (pid == 0)
+        _exit(container_main(&c));
+    return kit_wait_status(pid);
+}
+
+/* 2b: chroot in new PID and UTS namespaces. */
+static int run_in_namespaces(const char *root)
+{
+    struct container c = {.root = root, .subtask = "subtask2"};
+    fflush(stdout);
+    pid_t pid = start_in_namespaces(&c);
+    if (pid < 0)
+        return kit_fail_errno("start the container in new PID and UTS namespaces");
+    int status = kit_wait_status(pid);
+    print_host_hostname();
+    return status;
+}
+
+/* 2c: as 2b, in a cgroup capped at half a core.  The container waits at a gate until it is
+ * in the cgroup, so not one instruction of container_prog runs uncapped. */
+static int run_capped(const char *root)
+{
+    struct kit_gate gate;
+    if (kit_gate_init(&gate) < 0)
+        return kit_fail_errno("pipe");
+    struct container c = {.root = root, .subtask = "subtask3", .gate = &gate};
+    fflush(stdout);
+    pid_t pid = start_in_namespaces(&c);
+    if (pid < 0) {
+        kit_gate_close(&gate);
+        return kit_fail_errno("start the container in new PID and UTS namespaces");
+    }
+    struct kit_cgroup *cg = cap_cpu(pid);
+    if (!cg) {
+        kit_fail_errno("put the container in a cgroup");
+        kit_gate_close(&gate); /* the container sees EPIPE and gives up */
+        kit_wait_status(pid);
+        return -1;
+    }
+    printf("Cgroup: %s (%d us of CPU every %d us)\n", kit_cgroup_path(cg, "cpu"), CPU_QUOTA_US,
+           CPU_PERIOD_US);
+    fflush(stdout);
+    long long start = now_ms();
+    if (kit_gate_open(&gate) < 0)
+        kit_fail_errno("let the container start");
+    int status = kit_wait_status(pid);
+    long long wall_ms = now_ms() - start;
+    unsigned long long used_us = 0;
+    if (kit_cgroup_cpu_usage_us(cg, &used_us) == 0)
+        printf("CPU used by the cgroup: %llu ms in %lld ms (%.0f%% of one core)\n",
+               used_us / 1000, wall_ms, wall_ms > 0 ? used_us / 10.0 / (double)wall_ms : 0.0);
+    print_host_hostname();
+    if (kit_cgroup_destroy(cg) < 0 && status == 0)
+        status = 1;
+    return status;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: %s 2a|2b|2c ROOT\n", kit_prog());
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    kit_set_prog(argv[0]);
+    if (argc != 3)
+        return usage();
+    int (*run)(const char *root) = NULL;
+    if (strcmp(argv[1], "2a") == 0)
+        run = run_chrooted;
+    else if (strcmp(argv[1], "2b") == 0)
+        run = run_in_namespaces;
+    else if (strcmp(argv[1], "2c") == 0)
+        run = run_capped;
+    else
+        return usage();
+    char root[PATH_MAX];
+    if (prepare_root(argv[2], root) < 0 || fill_root(root) < 0)
+        return 1;
+    int status = run(root);
+    return status < 0 ? 1 : status;
+}
