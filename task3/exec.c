@@ -1,0 +1,114 @@
+/* exec.c - `conductor exec NAME [-- CMD ARGS...]`: run another process inside a running
+ * container, as `nsenter --target PID --all` + `chroot` would.
+ *
+ * setns(2) moves the caller into one namespace of another process.  The PID namespace is the
+ * exception: it changes only where the caller's *children* go, so we fork after joining and
+ * the child is the container's new process (PID 2, 3 ... inside).  The mount namespace must
+ * come last: once in it, /proc/PID/... of the host is out of reach, so every namespace file
+ * and the root directory are opened first. */
+#include "conductor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kit/err.h"
+#include "kit/ns.h"
+#include "kit/run.h"
+
+/* Move ourselves into every cgroup the container's PID 1 was put in (paths from config). */
+static int join_cgroups(const struct container *c)
+{
+    char path[PATH_MAX];
+    struct record rec;
+    snprintf(path, sizeof(path), "%s/config", c->dir);
+    if (record_load(&rec, path) < 0)
+        return kit_fail_errno("%s", path);
+    int rc = 0;
+    char self[32];
+    snprintf(self, sizeof(self), "%d\n", (int)getpid());
+    for (int i = 0; i < rec.count && rc == 0; i++) {
+        if (strcmp(rec.keys[i], "cgroup") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/cgroup.procs", rec.values[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, self, strlen(self)) < 0)
+            rc = kit_fail_errno("join cgroup %s", rec.values[i]);
+        if (fd >= 0)
+            close(fd);
+    }
+    record_free(&rec);
+    return rc;
+}
+
+/* >>> 3.b Join the namespaces and the root of process PID (the container's PID 1): open
+ *     /proc/PID/ns/{ipc,uts,net,pid,mnt} and /proc/PID/root first (after joining the mount
+ *     namespace the host's /proc is gone), then setns(2) into each one (mnt last), then
+ *     fchdir(2) to the root fd and chroot(".") so "/" is the container's root.  The caller
+ *     forks afterwards: only its children enter the PID namespace.
+ *     Test: conductor exec NAME -- readlink /proc/self/ns/uts equals /proc/PID/ns/uts */
+static int join_container(pid_t pid)
+{
+    static const char *const names[] = {"ipc", "uts", "net", "pid", "mnt"};
+    int fds[5], rootfd;
+    char path[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, names[i]);
+        if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return kit_fail_errno("open %s", path);
+    }
+    snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+    if ((rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return kit_fail_errno("open %s", path);
+    for (int i = 0; i < 5; i++) {
+        /* nstype 0: accept whatever kind of namespace the fd refers to. */
+        if (setns(fds[i], 0) < 0)
+            return kit_fail_errno("setns %s", names[i]);
+        close(fds[i]);
+    }
+    if (fchdir(rootfd) < 0 || chroot(".") < 0)
+        return kit_fail_errno("enter the container's root");
+    close(rootfd);
+    return 0;
+}
+/* <<< 3.b stub: static int join_container(pid_t pid) { (void)pid; return kit_fail("exec: not implemented (3.b)"); } */
+
+int cmd_exec(int argc, char **argv)
+{
+    if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--") != 0 || argc == 3)))
+        return usage_error(argv[0]);
+    const char *name = argv[1];
+    if (!valid_name("container", name))
+        return 1;
+    struct container c;
+    if (container_load(name, &c) < 0)
+        return kit_fail("no such container: %s", name), 1;
+    if (!c.running)
+        return kit_fail("container %s is not running", name), 1;
+    struct image img;
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/image", c.dir);
+    if (image_read(path, &img) < 0)
+        return kit_fail_errno("%s", path), 1;
+    if (join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
+        return 1;
+    char *shell[] = {"/bin/sh", NULL}, *bash[] = {"/bin/bash", NULL};
+    char **cmd = argc > 3 ? argv + 3 : access("/bin/bash", X_OK) == 0 ? bash : shell;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return kit_fail_errno("fork"), 1;
+    if (pid == 0) {
+        const char *workdir = img.workdir[0] ? img.workdir : "/";
+        if (chdir(workdir) < 0)
+            kit_fail_errno("chdir %s", workdir);
+        execvpe(cmd[0], cmd, container_environment(&img, name));
+        kit_fail_errno("exec %s", cmd[0]);
+        _exit(127);
+    }
+    return kit_wait_status(pid);
+}

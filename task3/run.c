@@ -1,0 +1,416 @@
+/* run.c - `conductor run [-d] [--memory M] [--cpus F] [--pids N] IMAGE NAME [-- CMD...]`.
+ *
+ * What happens, step by step (the shell commands each step matches are in docs/task3.md):
+ *   1. state: containers/NAME/ with its own empty upper/ and work/ (made in tmp/, renamed);
+ *   2. a cgroup below ours with the limits (kit_cgroup_*);
+ *   3. clone(2) with new UTS, PID, mount, network and IPC namespaces; the child waits at a gate
+ *      until the parent has put it in the cgroup (and networking has wired its netns);
+ *   4. the child mounts the overlay of the image's layers + its upper dir on root/, proc, sys,
+ *      a minimal /dev, /etc/hostname and /etc/resolv.conf, sets the hostname, pivot_roots
+ *      into root/ and execs the command: the command is PID 1 of the new PID namespace;
+ *   5. the parent (the conductor itself, or with -d a detached monitor) waits for PID 1 and
+ *      records its exit code, which `ps` shows.
+ * Nothing is mounted in the host's mount namespace: every mount lives (and dies) with the
+ * container's own mount namespace. */
+#include "conductor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kit/cgroup.h"
+#include "kit/err.h"
+#include "kit/ns.h"
+#include "kit/rootfs.h"
+#include "kit/run.h"
+#include "kit/sync.h"
+
+struct start_spec {
+    const struct container *c;
+    const struct image *img;
+    char **cmd;             /* NULL: the image's CMD, else /bin/bash, else /bin/sh */
+    struct kit_gate gate;   /* parent -> child: you are in the cgroup, go on */
+    int report_fd;          /* child -> parent: one byte if the setup failed (close-on-exec) */
+};
+
+/* The child reports a failed setup with one byte on the close-on-exec report pipe; a
+ * successful execve closes the pipe, which the parent reads as "started". */
+static int setup_failed(const struct start_spec *s)
+{
+    char byte = 1;
+    if (write(s->report_fd, &byte, 1) < 0) {
+        /* nothing more we can say */
+    }
+    return 127;
+}
+
+/* >>> 3.a Start the container: start_container() clones a child into new UTS, PID, mount,
+ *     network and IPC namespaces (kit_clone) running container_init(), which
+ *       - waits at s->gate until the parent has put it into the cgroup,
+ *       - makes its mounts private, mounts the overlay of the image on c->dir/root
+ *         (mount_layers with c->dir/upper and c->dir/work),
+ *       - mounts proc, sys and a minimal dev inside (kit_mount_proc/sys/dev),
+ *       - binds c->dir/hostname and c->dir/resolv.conf on root/etc/hostname and
+ *         root/etc/resolv.conf (kit_make_mount_point + kit_bind_mount),
+ *       - sets the hostname to the container's name, pivot_roots into root/
+ *         (kit_pivot_root, then kit_mask_proc_and_sys), chdirs to the image's WORKDIR,
+ *       - execs s->cmd (or the image's CMD, else /bin/bash, else /bin/sh) with
+ *         container_environment(): it becomes PID 1.
+ *     On any failure it calls setup_failed(s) and returns its value.
+ *     Test: conductor run busybox-img c1 -- sh -c 'echo $$; hostname' prints 1 and c1. */
+static int container_init(void *arg)
+{
+    struct start_spec *s = arg;
+    const struct container *c = s->c;
+    char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
+    snprintf(root, sizeof(root), "%s/root", c->dir);
+    snprintf(upper, sizeof(upper), "%s/upper", c->dir);
+    snprintf(work, sizeof(work), "%s/work", c->dir);
+
+    if (kit_gate_wait(&s->gate) < 0)
+        return setup_failed(s);
+    /* Our mount namespace is a copy of the host's: make it private first, or the mounts below
+     * would propagate back to the host's (shared) mounts. */
+    if (kit_make_mounts_private() < 0 || mount_layers(s->img, upper, work, root) < 0 ||
+        kit_mount_proc(root) < 0 || kit_mount_sys(root) < 0 || kit_mount_dev(root, false) < 0)
+        return setup_failed(s);
+    static const char *const files[] = {"hostname", "resolv.conf"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(src, sizeof(src), "%s/%s", c->dir, files[i]);
+        snprintf(dst, sizeof(dst), "%s/etc/%s", root, files[i]);
+        /* Create the mount point only if missing: opening an image file for writing would copy
+         * it up into the container's layer. */
+        if ((!path_exists(dst) && kit_make_mount_point(dst, false) < 0) ||
+            kit_bind_mount(src, dst, false) < 0)
+            return setup_failed(s);
+    }
+    if (sethostname(c->name, strlen(c->name)) < 0) {
+        kit_fail_errno("sethostname");
+        return setup_failed(s);
+    }
+    if (kit_pivot_root(root) < 0 || kit_mask_proc_and_sys() < 0)
+        return setup_failed(s);
+    const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
+    if (chdir(workdir) < 0) {
+        kit_fail_errno("chdir %s", workdir);
+        return setup_failed(s);
+    }
+    char **env = container_environment(s->img, c->name);
+    if (s->cmd) {
+        execvpe(s->cmd[0], s->cmd, env);
+        kit_fail_errno("exec %s", s->cmd[0]);
+        return setup_failed(s);
+    }
+    if (s->img->ncmd > 0) {
+        execvpe(s->img->cmd[0], s->img->cmd, env);
+        kit_fail_errno("exec %s", s->img->cmd[0]);
+        return setup_failed(s);
+    }
+    char *bash[] = {"/bin/bash", NULL}, *sh[] = {"/bin/sh", NULL};
+    execve(bash[0], bash, env);
+    execve(sh[0], sh, env);
+    kit_fail_errno("exec /bin/sh");
+    return setup_failed(s);
+}
+
+static pid_t start_container(struct start_spec *s)
+{
+    /* CLONE_NEWPID: the child is PID 1 of a new PID namespace (only children are moved into
+     * a new PID namespace, never the caller: that is why it is clone and not unshare). */
+    return kit_clone(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC,
+                     container_init, s);
+}
+/* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)setup_failed; errno = ENOSYS; return -1; } */
+
+/* "512m", "1g", "1048576" -> bytes; -1 if malformed. */
+static long long parse_size(const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || v <= 0)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': v *= 1024; end++; break;
+    case 'm': case 'M': v *= 1024 * 1024; end++; break;
+    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+    }
+    if (*end == 'b' || *end == 'B')
+        end++;
+    return *end ? -1 : (long long)v;
+}
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (write_file_atomic(path, text) < 0)
+        return kit_fail_errno("write %s", path);
+    return 0;
+}
+
+/* Step 1: the container's directory, complete before it appears under containers/. */
+static int create_state(struct container *c, const struct image *img)
+{
+    char tmp[PATH_MAX], path[PATH_MAX];
+    if (state_tmpdir(tmp) < 0)
+        return -1;
+    static const char *const dirs[] = {"upper", "work", "root"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", tmp, dirs[i]);
+        if (mkdir(path, 0755) < 0)
+            return kit_fail_errno("mkdir %s", path);
+    }
+    char text[1024], hostname[NAME_MAX_LEN + 2];
+    snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c->name, img->name, c->created);
+    snprintf(hostname, sizeof(hostname), "%s\n", c->name);
+    char *resolv = read_file("/etc/resolv.conf");
+    snprintf(path, sizeof(path), "%s/image", tmp);
+    int rc = image_write(img, path) < 0 ? kit_fail_errno("write %s", path) : 0;
+    if (rc == 0)
+        rc = write_text(tmp, "config", text);
+    if (rc == 0)
+        rc = write_text(tmp, "hostname", hostname);
+    if (rc == 0)
+        rc = write_text(tmp, "resolv.conf", resolv ? resolv : "");
+    if (rc == 0)
+        rc = write_text(tmp, "log", "");
+    free(resolv);
+    if (rc == 0 && rename(tmp, c->dir) < 0)
+        rc = kit_fail_errno("rename %s", c->dir);
+    if (rc < 0)
+        remove_tree(tmp);
+    return rc;
+}
+
+/* Record PID 1's exit code, unless the container was removed meanwhile (stop) or replaced. */
+static void record_exit(const struct container *c, pid_t pid, int status)
+{
+    struct container now;
+    if (container_load(c->name, &now) < 0 || now.init_pid != pid || now.created != c->created)
+        return;
+    char text[16];
+    snprintf(text, sizeof(text), "%d\n", status);
+    write_text(c->dir, "exit", text);
+}
+
+/* Steps 3-4 from the parent's side.  Returns PID 1's PID, or -1 (printed). */
+static pid_t start_and_record(struct container *c, const struct image *img, char **cmd,
+                              struct kit_cgroup *cg)
+{
+    int report[2];
+    struct start_spec s = {.c = c, .img = img, .cmd = cmd};
+    if (kit_gate_init(&s.gate) < 0 || pipe2(report, O_CLOEXEC) < 0)
+        return kit_fail_errno("pipe");
+    s.report_fd = report[1];
+    fflush(NULL);
+    pid_t pid = start_container(&s);
+    close(report[1]);
+    if (pid < 0) {
+        kit_fail_errno("start container %s", c->name);
+        kit_gate_close(&s.gate);
+        close(report[0]);
+        return -1;
+    }
+    char text[128];
+    snprintf(text, sizeof(text), "pid=%d\nstart=%llu\n", (int)pid, process_start_time(pid));
+    int rc = kit_cgroup_add(cg, pid);
+    if (rc == 0)
+        rc = write_text(c->dir, "init", text);
+    if (rc == 0)
+        rc = conductor_network_on_start(c->name, pid);
+    if (rc == 0)
+        rc = kit_gate_open(&s.gate);
+    else
+        kit_gate_close(&s.gate); /* the child sees EPIPE and gives up */
+    char byte;
+    ssize_t n;
+    do
+        n = read(report[0], &byte, 1);
+    while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (rc < 0 || n != 0) {
+        int status = kit_wait_status(pid);
+        record_exit(c, pid, status);
+        return kit_fail("container %s did not start", c->name);
+    }
+    return pid;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"detach", no_argument, NULL, 'd'},       {"memory", required_argument, NULL, 'm'},
+        {"cpus", required_argument, NULL, 'c'},   {"pids", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    bool detach = false;
+    long long memory = -1;
+    double cpus = -1;
+    long pids = -1;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+d", options, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case 'd':
+            detach = true;
+            break;
+        case 'm':
+            if ((memory = parse_size(optarg)) < 0)
+                return kit_fail("--memory: '%s' is not a size like 64m", optarg), 2;
+            break;
+        case 'c':
+            cpus = strtod(optarg, &end);
+            if (*end || cpus <= 0 || cpus > 1024)
+                return kit_fail("--cpus: '%s' is not a positive number", optarg), 2;
+            break;
+        case 'p':
+            pids = strtol(optarg, &end, 10);
+            if (*end || pids <= 0)
+                return kit_fail("--pids: '%s' is not a positive number", optarg), 2;
+            break;
+        default:
+            return usage_error(argv[0]);
+        }
+    }
+    if (argc - optind < 2)
+        return usage_error(argv[0]);
+    const char *image_name = argv[optind], *name = argv[optind + 1];
+    char **cmd = NULL;
+    if (argc - optind > 2) {
+        if (strcmp(argv[optind + 2], "--") != 0 || argc - optind == 3)
+            return usage_error(argv[0]);
+        cmd = argv + optind + 3;
+    }
+    if (!valid_name("image", image_name) || !valid_name("container", name))
+        return 1;
+
+    int lock = state_lock();
+    if (lock < 0)
+        return 1;
+    struct image img;
+    struct container c = {0};
+    snprintf(c.name, sizeof(c.name), "%s", name);
+    state_path(c.dir, "containers/%s", name);
+    c.created = (long)time(NULL);
+    container_cgroup_name(name, c.cgroup_name, sizeof(c.cgroup_name));
+    if (image_load(image_name, &img) < 0) {
+        close(lock);
+        return kit_fail("no such image: %s", image_name), 1;
+    }
+    if (path_exists(c.dir)) {
+        close(lock);
+        return kit_fail("container %s already exists", name), 1;
+    }
+    if (create_state(&c, &img) < 0) {
+        close(lock);
+        return 1;
+    }
+    struct kit_cgroup *cg = kit_cgroup_create(c.cgroup_name);
+    bool ok = cg != NULL;
+    if (ok && memory > 0)
+        ok = kit_cgroup_set_memory(cg, memory) == 0;
+    if (ok && cpus > 0)
+        ok = kit_cgroup_set_cpu(cg, (long)(cpus * 100000), 100000) == 0;
+    if (ok && pids > 0)
+        ok = kit_cgroup_set_pids(cg, pids) == 0;
+    if (ok) {
+        /* Record where the cgroup is, for `exec` (which joins it) and `stop`, which may run
+         * from another cgroup than ours (another terminal). */
+        char text[4096];
+        int n = snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c.name,
+                         img.name, c.created);
+        static const char *const controllers[] = {"cpu", "memory", "pids"};
+        for (size_t i = 0; i < 3; i++) {
+            const char *dir = kit_cgroup_path(cg, controllers[i]);
+            if (dir && n < (int)sizeof(text))
+                n += snprintf(text + n, sizeof(text) - (size_t)n, "cgroup=%s\n", dir);
+        }
+        ok = write_text(c.dir, "config", text) == 0;
+    }
+    if (!ok) {
+        kit_fail("container %s: cgroup setup failed", name);
+        if (cg)
+            kit_cgroup_destroy(cg);
+        container_remove(&c);
+        close(lock);
+        return 1;
+    }
+
+    if (detach) {
+        /* A monitor process, detached from our session, is PID 1's parent: it waits for it and
+         * records the exit code.  We wait only until the container has started. */
+        int ready[2];
+        if (pipe2(ready, O_CLOEXEC) < 0)
+            return kit_fail_errno("pipe"), 1;
+        fflush(NULL);
+        pid_t monitor = fork();
+        if (monitor < 0)
+            return kit_fail_errno("fork"), 1;
+        if (monitor == 0) {
+            close(ready[0]);
+            setsid();
+            char log[PATH_MAX];
+            snprintf(log, sizeof(log), "%s/log", c.dir);
+            int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_APPEND);
+            if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+                _exit(1);
+            /* Keep no inherited descriptor (a test harness's pipe, the lock) open for the
+             * container's lifetime: only stdio, and READY until we have reported. */
+            for (int fd = 3; fd < 1024; fd++)
+                if (fd != ready[1])
+                    close(fd);
+            pid_t pid = start_and_record(&c, &img, cmd, cg);
+            char byte = pid > 0 ? 'y' : 'n';
+            if (write(ready[1], &byte, 1) < 0) {
+                /* the caller is gone; the container runs anyway */
+            }
+            close(ready[1]);
+            if (pid < 0)
+                _exit(1);
+            record_exit(&c, pid, kit_wait_status(pid));
+            _exit(0);
+        }
+        close(ready[1]);
+        char byte = 'n';
+        ssize_t n;
+        do
+            n = read(ready[0], &byte, 1);
+        while (n < 0 && errno == EINTR);
+        close(ready[0]);
+        close(lock);
+        kit_cgroup_free(cg);
+        if (byte != 'y') {
+            char log[PATH_MAX];
+            snprintf(log, sizeof(log), "%s/log", c.dir);
+            char *text = read_file(log);
+            if (text)
+                fputs(text, stderr);
+            free(text);
+            return kit_fail("container %s did not start (see: conductor logs %s)", name, name), 1;
+        }
+        printf("%s\n", name);
+        return 0;
+    }
+
+    pid_t pid = start_and_record(&c, &img, cmd, cg);
+    close(lock);
+    kit_cgroup_free(cg);
+    if (pid < 0)
+        return 1;
+    /* Interactive: the terminal's ^C and ^\ are for the container's command, not for us. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    int status = kit_wait_status(pid);
+    record_exit(&c, pid, status);
+    return status;
+}
