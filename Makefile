@@ -13,6 +13,7 @@ help:
 	@echo "sudo make grade      grade every task (TASK=task2 for one, FORMAT=text|tap|junit|gradescope, OUT=file)"
 	@echo "make handout         dist/handout.tar.gz: the kit with every solution replaced by its stub"
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero)"
+	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
 	@echo "sudo make bench      benchmarks, side by side with runc and crun"
 	@echo "make clean           remove build outputs"
 
@@ -48,6 +49,10 @@ test: deps
 	@grader/grade --expect zero --tree $(HANDOUT_DIR)/handout $(TASK)
 	@rm -rf $(HANDOUT_DIR)
 	@echo "== self-check passed"
+
+# Every fence on its own: with just that stub in place, the tests named after it must fail.
+check-fences: deps
+	@grader/check-fences.sh $(TASK)
 # <<< instructor
 
 bench: deps all
@@ -57,4 +62,4 @@ clean:
 	@for d in common $(TASK_DIRS); do $(SUBMAKE) -C $$d clean; done
 	rm -rf dist build
 
-.PHONY: all help deps common $(TASK_DIRS) grade handout test bench clean
+.PHONY: all help deps common $(TASK_DIRS) grade handout test check-fences bench clean

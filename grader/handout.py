@@ -50,7 +50,8 @@ def opening_comment(lines, i, opener):
     return [], i + 1  # Markdown: the answer goes, nothing is kept
 
 
-def strip_fences(text):
+def strip_fences(text, only=None):
+    """Replace fenced blocks by their stubs; with ONLY, just the blocks of that id."""
     lines = text.split("\n")
     out, i = [], 0
     while i < len(lines):
@@ -63,6 +64,7 @@ def strip_fences(text):
             i += 1
             continue
         indent, opener, fence_id = m.groups()
+        start = i
         comment, i = opening_comment(lines, i, opener)
         while i < len(lines) and not END.match(lines[i]):
             if BEGIN.match(lines[i]):
@@ -74,6 +76,9 @@ def strip_fences(text):
         if end.group(3) != fence_id:
             raise FenceError(f"line {i + 1}: fence {fence_id} closed as {end.group(3)}")
         i += 1
+        if only and fence_id != only:
+            out.extend(lines[start:i])
+            continue
         if fence_id == "instructor":
             continue
         if opener == "<!--":
@@ -106,6 +111,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kit", default=str(Path(__file__).resolve().parent.parent))
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", metavar="ID",
+                    help="stub only the fences with this id (to check that their tests fail)")
     args = ap.parse_args()
     kit = Path(args.kit).resolve()
     out_dir = Path(args.out) if args.out else kit / "dist"
@@ -129,7 +136,7 @@ def main():
             continue
         if ">>>" in text:
             try:
-                new = strip_fences(text)
+                new = strip_fences(text, args.only)
             except FenceError as e:
                 errors.append(f"{rel}: {e}")
                 continue
@@ -141,8 +148,8 @@ def main():
         for e in errors:
             print(f"handout: {e}", file=sys.stderr)
         return 1
-    leftovers = [str(p.relative_to(tree)) for p in tree.rglob("*")
-                 if p.is_file() and _has_marker(p)]
+    leftovers = [] if args.only else [str(p.relative_to(tree)) for p in tree.rglob("*")
+                                       if p.is_file() and _has_marker(p)]
     if leftovers:
         print(f"handout: fence markers survived in {', '.join(leftovers)}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 RESULT = re.compile(r"^(ok|not ok) (\d+) (.*?)(?: # (skip|SKIP)\b ?(.*))?$")
 POINTS = re.compile(r"\s*\[(\d+)\]\s*$")
+BATS_TRACE = re.compile(r"^\s*(\(?(from function|in test file) |`.*' failed$)")  # where bats saw it fail
 
 
 class Test:
@@ -53,7 +54,7 @@ def parse_suite(tap_file: Path):
             tests.append(current)
         elif line.startswith("#") and current is not None and not current.passed:
             text = line[2:] if line.startswith("# ") else line[1:]
-            if not text.startswith("(in test file") and not text.startswith("  `"):
+            if not BATS_TRACE.match(text):
                 current.output += text + "\n"
     err = tap_file.with_suffix(".err")
     err_text = err.read_text(errors="replace").strip() if err.exists() else ""
@@ -81,7 +82,7 @@ def by_task(tests):
 
 
 def render_text(tests):
-    out, width = [], 64
+    out, width = [], 74
     for task, items in by_task(tests).items():
         out.append(f"{task}")
         for t in items:

@@ -123,7 +123,7 @@ static int count_process(struct ns_table *table, pid_t pid)
         e->nprocs++;
         if (e->lowest_pid == 0 || pid < e->lowest_pid)
             e->lowest_pid = pid;
-        /* <<< 1.5 stub: (void)table; (void)pid; */
+        /* <<< 1.5 stub: (void)table; (void)pid; (void)find_or_add; */
     }
     return 0;
 }
@@ -174,7 +174,8 @@ static int show_all(void)
         free(table.items);
         return kit_fail_errno("counting namespaces");
     }
-    qsort(table.items, table.len, sizeof(table.items[0]), by_inode);
+    if (table.len > 1)
+        qsort(table.items, table.len, sizeof(table.items[0]), by_inode);
     printf("%10s %-6s %6s %5s %s\n", "NS", "TYPE", "NPROCS", "PID", "COMMAND");
     for (size_t i = 0; i < table.len; i++) {
         struct ns_entry *e = &table.items[i];

@@ -63,7 +63,7 @@ static pid_t start_child1(struct child1_args *args)
      *     Hint: kit_clone() in common/include/kit/ns.h wraps clone(2); the flags are
      *     CLONE_NEWUTS and CLONE_NEWPID.  Return the new child's PID, or -1. */
     return kit_clone(CLONE_NEWUTS | CLONE_NEWPID, child1_main, args);
-    /* <<< 1.1 stub: (void)args; errno = ENOSYS; return -1; */
+    /* <<< 1.1 stub: (void)args; (void)child1_main; errno = ENOSYS; return -1; */
 }
 
 /* Make the parent's *next* child start in child1's PID namespace. */
