@@ -155,7 +155,7 @@ static int add_dependencies(const char *elf_path, struct path_list *needed)
 out:
     elf_close(&elf);
     return rc;
-    /* <<< 2.4 stub: (void)elf_path; (void)needed; (void)library_dirs; return 0; */
+    /* <<< 2.4 stub: (void)elf_path; (void)needed; (void)library_dirs; (void)list_add; return 0; */
 }
 
 /* ---------- ROOT: checking it and filling it -------------------------------------------- */
