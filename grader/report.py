@@ -59,12 +59,13 @@ def parse_suite(tap_file: Path):
     err = tap_file.with_suffix(".err")
     err_text = err.read_text(errors="replace").strip() if err.exists() else ""
     if planned is None or planned > len(tests):
-        tests.append(Test(task, suite, f"{suite}: the suite ran to the end", False, 0,
+        tests.append(Test(task, suite, f"{suite} ran to the end", False, 0,
                           f"bats stopped early ({len(tests)} of {planned or '?'} tests ran)\n"
                           + err_text[-2000:]))
     leaks = tap_file.with_suffix(".leaks")
     leak_text = leaks.read_text().strip() if leaks.exists() else ""
-    tests.append(Test(task, suite, f"{suite}: nothing left behind", not leak_text, 0,
+    label = "" if suite == task else f"{suite}: "
+    tests.append(Test(task, suite, f"{label}nothing left behind", not leak_text, 0,
                       (leak_text + "\nhint: every mount, cgroup, link and process a program "
                        "creates must be gone when it exits\n") if leak_text else ""))
     return tests
