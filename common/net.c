@@ -263,3 +263,31 @@ int kit_link_ipv4(struct nl_sock *sock, const char *ifname, char *buf, size_t le
     }
     return 0;
 }
+
+/* ip -4 route show default: the main table's 0.0.0.0/0 route, its first next hop's device */
+int kit_route_default_dev(struct nl_sock *sock, char *buf, size_t len)
+{
+    struct nl_cache *routes;
+    int err = rtnl_route_alloc_cache(sock, AF_INET, 0, &routes);
+    if (err < 0)
+        return nl_fail(err, "list routes", "(IPv4)");
+    int ifindex = 0;
+    for (struct nl_object *obj = nl_cache_get_first(routes); obj && !ifindex;
+         obj = nl_cache_get_next(obj)) {
+        struct rtnl_route *route = (struct rtnl_route *)obj;
+        struct nl_addr *dst = rtnl_route_get_dst(route);
+        if (rtnl_route_get_table(route) != RT_TABLE_MAIN || (dst && nl_addr_get_prefixlen(dst)))
+            continue;
+        if (rtnl_route_get_nnexthops(route) > 0)
+            ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0));
+    }
+    nl_cache_free(routes);
+    struct rtnl_link *link;
+    if (!ifindex || rtnl_link_get_kernel(sock, ifindex, NULL, &link) < 0) {
+        errno = ENETUNREACH;
+        return kit_fail("no IPv4 default route: name the uplink interface in the configuration");
+    }
+    snprintf(buf, len, "%s", rtnl_link_get_name(link));
+    rtnl_link_put(link);
+    return 0;
+}

@@ -88,6 +88,10 @@ int kit_link_delete(struct nl_sock *sock, const char *ifname);
 /* 1 if link IFNAME exists in SOCK's netns, 0 if not, -1 with a message on error. */
 int kit_link_exists(struct nl_sock *sock, const char *ifname);
 
+/* Name of the interface the IPv4 default route of SOCK's netns goes out of (ip route show
+ * default).  -1 with a message if there is no default route. */
+int kit_route_default_dev(struct nl_sock *sock, char *buf, size_t len);
+
 /* First IPv4 address of IFNAME as dotted text (no prefix).  -1 with a message if none. */
 int kit_link_ipv4(struct nl_sock *sock, const char *ifname, char *buf, size_t len);
 
