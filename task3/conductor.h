@@ -57,6 +57,8 @@ int cmd_ps(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_addnetwork(int argc, char **argv); /* cmd_network.c */
+int cmd_peer(int argc, char **argv);       /* cmd_network.c */
 
 /* ---- state (state.c) ---- */
 /* Names of images and containers: [A-Za-z0-9][A-Za-z0-9_.-]*, at most NAME_MAX_LEN chars.
