@@ -189,6 +189,10 @@ static int from_step(const struct conductorfile *cf, const struct instruction *i
         state_path(layer, "cache/layers/%s", id);
         if (!path_exists(layer) && symlink(base, layer) < 0)
             return kit_fail_errno("symlink %s", layer);
+        img->nlayers = 1;
+        snprintf(img->layers[0], sizeof(img->layers[0]), "%s", id);
+        img->layer_size[0] = tree_size(base);
+        return 0;
     } else {
         hasher_finish(h, id);
         if (strchr(arg, ':') || !valid_name_quiet(arg))
