@@ -885,7 +885,7 @@ static int restore_caller_group(const char *caller)
     for (char *save = NULL, *w = strtok_r(enabled, " \n", &save); w;
          w = strtok_r(NULL, " \n", &save))
         snprintf(minus + strlen(minus), sizeof(minus) - strlen(minus), "%s-%s",
-                 *minus ? " " : "", w);
+                 *minus ? " " : "", w + (*w == '+')); /* a fake tree keeps what was written */
     if (*minus && write_file(caller, "cgroup.subtree_control", minus, false) < 0)
         return kit_fail_errno("give back %s in %s/cgroup.subtree_control", minus, caller);
     if (move_all(leaf, caller) < 0)
