@@ -807,16 +807,28 @@ static bool group_empty(const char *dir)
     return list_pids(dir, &pid, 1, &count) == 0 && count == 0;
 }
 
-/* SIGKILL every process in DIR (never ourselves). */
+/* SIGKILL every process in DIR (never ourselves).  v2 since Linux 5.14 does it in one step,
+ * race-free against forks: writing 1 to cgroup.kill. */
 static void kill_members(const char *dir)
 {
     enum { MAX_PIDS = 4096 };
     pid_t *pids = malloc(MAX_PIDS * sizeof(*pids));
     size_t count = 0;
-    if (pids && list_pids(dir, pids, MAX_PIDS, &count) == 0)
-        for (size_t i = 0; i < count; i++)
-            if (pids[i] > 0 && pids[i] != getpid())
-                kill(pids[i], SIGKILL);
+    if (!pids || list_pids(dir, pids, MAX_PIDS, &count) < 0) {
+        free(pids);
+        return;
+    }
+    bool self_inside = false;
+    for (size_t i = 0; i < count; i++)
+        self_inside |= pids[i] == getpid();
+    if (count > 0 && !self_inside && file_exists(dir, "cgroup.kill") &&
+        write_file(dir, "cgroup.kill", "1", false) == 0) {
+        free(pids);
+        return;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (pids[i] > 0 && pids[i] != getpid())
+            kill(pids[i], SIGKILL);
     free(pids);
 }
 
