@@ -88,6 +88,14 @@ make_parent_cgroup() {
     fi
     [ -n "$PARENT_USAGE" ] ||
         fail_hint "a cgroup hierarchy that accounts CPU time (cpuacct or v2)" "none" "mount cpuacct"
+    # A large CPU weight, so that other work on the machine does not blur the measurement (the
+    # weight decides how a busy CPU is shared; a quota below it still caps).
+    local d
+    for d in "${PARENT_DIRS[@]}"; do
+        [ -f "$d/cpu.shares" ] && echo 10240 >"$d/cpu.shares"
+        [ -f "$d/cpu.weight" ] && echo 1000 >"$d/cpu.weight"
+    done
+    return 0
 }
 
 # CPU time used in the parent group so far, in microseconds.
@@ -200,12 +208,16 @@ share() { awk -v u="$used_us" -v w="$wall_ms" 'BEGIN { printf "%.2f", (w > 0 ? u
 
 @test "2.3 simple_container 2c: CPU use is capped near half a core [4]" {
     make_parent_cgroup
-    # Control: uncapped (2b), the benchmark keeps one core busy.
-    in_parent_cgroup 60 "$SC" 2b "$ROOT"
-    expect_status 0 "simple_container 2b should exit 0 (needed as the uncapped comparison)"
-    local uncapped
-    uncapped=$(share)
-    awk -v s="$uncapped" 'BEGIN { exit !(s >= 0.75) }' ||
+    # Control: uncapped (2b), the benchmark keeps one core busy.  A busy machine can blur one
+    # run, so up to three tries.
+    local uncapped try
+    for try in 1 2 3; do
+        in_parent_cgroup 60 "$SC" 2b "$ROOT"
+        expect_status 0 "simple_container 2b should exit 0 (needed as the uncapped comparison)"
+        uncapped=$(share)
+        awk -v s="$uncapped" 'BEGIN { exit !(s >= 0.8) }' && break
+    done
+    awk -v s="$uncapped" 'BEGIN { exit !(s >= 0.8) }' ||
         fail_hint "2b (no cgroup limit) using about one core" "$uncapped ($used_us us of CPU in $wall_ms ms)" \
             "the machine is too busy to measure; grade again when it is idle"
     in_parent_cgroup 60 "$SC" 2c "$ROOT"
