@@ -31,6 +31,13 @@ _lab_hold() { # start a namespace holder, print its PID
 }
 
 lab_host() { nsenter --net="/proc/$LAB_HOST_PID/ns/net" "$@"; }
+# lab_run_t SECS CMD... : kit.bash's run_t with CMD in the lab host (timeout(1) cannot run a
+# shell function, so this is not `run_t SECS lab_host CMD`).
+lab_run_t() {
+    local secs=$1
+    shift
+    run_t "$secs" nsenter --net="/proc/$LAB_HOST_PID/ns/net" "$@"
+}
 lab_inet() { nsenter --net="/proc/$LAB_INET_PID/ns/net" "$@"; }
 lab_client() { nsenter --net="/proc/$LAB_CLIENT_PID/ns/net" "$@"; }
 
