@@ -48,10 +48,13 @@ echo "zombies=$z"
 EOF
 }
 
-# The cgroup directories below the cgroups this test runs in, one per line.
+# The cgroup directories below the cgroups this test runs in, one per line.  Hierarchies where
+# we sit at the root are skipped: there, other programs on the machine make and remove groups
+# all the time (the grader puts each suite in a cgroup of its own, so nothing is skipped there).
 own_cgroup_dirs() {
     local _n ctrls path mnt
     while IFS=: read -r _n ctrls path; do
+        [ "$path" != / ] || continue
         mnt=$(awk -v want="$ctrls" '{
                 split($0, halves, " - "); split(halves[1], f, " "); split(halves[2], s, " ")
                 if (want == "" && s[1] == "cgroup2") { print f[5]; exit }
@@ -79,6 +82,10 @@ teardown() {
             "a mount escaped the container: did the child make / private before mounting?"
     sleep 0.1
     left=$(own_cgroup_dirs | comm -13 "$BATS_TEST_TMPDIR/cgroups.before" - | tr '\n' ' ')
+    if [ -n "$left" ]; then # give a group being removed right now a moment
+        sleep 0.5
+        left=$(own_cgroup_dirs | comm -13 "$BATS_TEST_TMPDIR/cgroups.before" - | tr '\n' ' ')
+    fi
     [ -z "$left" ] ||
         fail_hint "no cgroup left after scratch_container exits" "$left" \
             "remove the container's cgroup when it ends (kit_cgroup_destroy), also after errors"
