@@ -2,6 +2,9 @@
 TASK   ?=
 FORMAT ?= text
 OUT    ?=
+SUBMISSION  ?=
+SUBMISSIONS ?=
+JOBS   ?= 2
 TASK_DIRS := $(patsubst %/Makefile,%,$(sort $(wildcard task*/Makefile)))
 SUBMAKE   := $(MAKE) --no-print-directory
 
@@ -12,6 +15,9 @@ help:
 	@echo "sudo make deps       install the Debian packages the kit needs"
 	@echo "sudo make grade      grade every task (TASK=task2 for one, FORMAT=text|tap|junit|gradescope, OUT=file)"
 	@echo "make handout         dist/handout.tar.gz: the kit with every solution replaced by its stub"
+	@echo "sudo make grade SUBMISSION=dir|tarball   grade one student's submission"
+	@echo "sudo make grade-all SUBMISSIONS=dir JOBS=2   a gradebook for a folder of submissions"
+	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero)"
 	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
 	@echo "sudo make bench      benchmarks, side by side with runc and crun"
@@ -28,14 +34,26 @@ $(TASK_DIRS): common
 
 # Grading builds first; a task that does not build still gets graded (its tests fail with the
 # reason), so `-k` keeps the other tasks building.
+# SUBMISSION=dir|tarball grades a student's files in a scratch copy with the kit's grader.
 grade: deps
+ifeq ($(SUBMISSION),)
 	-@$(SUBMAKE) -k all
 	@grader/grade --format $(FORMAT) $(if $(OUT),--out $(OUT)) $(TASK)
+else
+	@grader/submission.sh --format $(FORMAT) $(if $(OUT),--out $(OUT)) $(SUBMISSION) $(TASK)
+endif
 
 handout:
 	@python3 grader/handout.py
 
-# >>> instructor (the kit's self-check; students' handout has no reference to check)
+# >>> instructor (grading a class and the kit's self-check: not part of the students' handout)
+grade-all: deps
+	@test -n "$(SUBMISSIONS)" || { echo "usage: sudo make grade-all SUBMISSIONS=dir [JOBS=N]"; exit 2; }
+	@grader/grade-all.py --jobs $(JOBS) $(if $(OUT),--out $(OUT)) $(SUBMISSIONS) $(TASK)
+
+gradescope:
+	@grader/gradescope.sh
+
 HANDOUT_DIR := $(CURDIR)/build/selfcheck
 
 test: deps
@@ -62,4 +80,5 @@ clean:
 	@for d in common $(TASK_DIRS); do $(SUBMAKE) -C $$d clean; done
 	rm -rf dist build
 
-.PHONY: all help deps common $(TASK_DIRS) grade handout test check-fences bench clean
+.PHONY: all help deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences \
+	bench clean

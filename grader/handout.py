@@ -98,8 +98,15 @@ def kit_files(kit: Path):
         listed = subprocess.run(["git", "-C", str(kit), "ls-files", "-z"], check=True,
                                 capture_output=True).stdout.decode().split("\0")
         return [p for p in listed if p and (kit / p).is_file()]
+    # No checkout (a kit unpacked from a tarball): every file but build outputs.
     return [str(p.relative_to(kit)) for p in kit.rglob("*")
-            if p.is_file() and ".git" not in p.parts and "dist" not in p.parts[:1]]
+            if p.is_file() and ".git" not in p.parts and p.parts[0] not in ("dist", "build")
+            and p.suffix not in (".o", ".a") and not _is_elf(p)]
+
+
+def _is_elf(path):
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
 
 
 def excluded(path, patterns):

@@ -23,8 +23,9 @@ BATS_TRACE = re.compile(r"^\s*(\(?(from function|in test file) |`.*' failed$)") 
 
 
 class Test:
-    def __init__(self, task, suite, name, passed, points, output="", skipped=False):
-        self.task, self.suite, self.name = task, suite, name
+    def __init__(self, task, suite, name, passed, points, output="", skipped=False,
+                 hidden=False):
+        self.task, self.suite, self.name, self.hidden = task, suite, name, hidden
         self.passed, self.max_points, self.output = passed, points, output
         self.skipped = skipped
 
@@ -37,6 +38,7 @@ def parse_suite(tap_file: Path):
     suite = tap_file.stem
     task = suite.split("-")[0]
     tests, planned, current = [], None, None
+    hidden = tap_file.with_suffix(".hidden").exists()
     for line in tap_file.read_text(errors="replace").splitlines():
         if re.match(r"^1\.\.\d+$", line):
             planned = int(line[3:])
@@ -46,8 +48,8 @@ def parse_suite(tap_file: Path):
             status, _, name, skip, _ = m.groups()
             pm = POINTS.search(name)
             points = int(pm.group(1)) if pm else 0
-            current = Test(task, suite, POINTS.sub("", name), status == "ok", points,
-                           skipped=bool(skip))
+            current = Test(task, suite, POINTS.sub("", name) + (" (hidden)" if hidden else ""),
+                           status == "ok", points, skipped=bool(skip), hidden=hidden)
             if skip:  # a skipped test earns nothing: it proved nothing
                 current.passed = False
                 current.output = f"skipped: {m.group(5) or ''}\n"
@@ -131,7 +133,8 @@ def render_gradescope(tests):
         "max_score": best,
         "tests": [{"name": f"{t.task}: {t.name}", "score": t.score,
                    "max_score": t.max_points, "output": t.output,
-                   "visibility": "visible"} for t in tests],
+                   "visibility": "after_due_date" if t.hidden else "visible"}
+                  for t in tests],
     }, indent=2) + "\n"
 
 
@@ -144,8 +147,13 @@ def main():
     args = ap.parse_args()
 
     tests = []
+    for log in sorted(Path(args.results).glob("*.build")):
+        tests.append(Test(log.stem, log.stem, "builds", False, 0,
+                          "the build failed; its last lines:\n"
+                          + "\n".join(log.read_text(errors="replace").splitlines()[-30:])))
     for tap in sorted(Path(args.results).glob("*.tap")):
         tests.extend(parse_suite(tap))
+    tests.sort(key=lambda t: t.task)  # stable: a task's build result stays first
     got, best = totals(tests)
     render = {"text": render_text, "tap": render_tap, "junit": render_junit,
               "gradescope": render_gradescope}[args.format]

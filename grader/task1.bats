@@ -134,23 +134,31 @@ teardown() {
     done
     local uts
     uts=$(readlink "/proc/$probe/ns/uts" | tr -dc 0-9)
+    # Other processes may come and go meanwhile (other graders, the system): lsns just before
+    # and just after mini_lsns bracket what mini_lsns may list.
+    local before after
+    before=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
     run_t 20 "$LSNS"
+    after=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
     expect_status 0 "mini_lsns with no argument lists every namespace"
     local mine=$output
-    local theirs
-    theirs=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
     # The namespaces of the test's processes: counts and lowest PID must agree exactly.
     local want_line seen_line
-    want_line=$(awk -v ns="$uts" '$1 == ns { print $1, $2, $3, $4 }' <<<"$theirs")
+    want_line=$(awk -v ns="$uts" '$1 == ns { print $1, $2, $3, $4 }' <<<"$after")
     seen_line=$(awk -v ns="$uts" '$1 == ns { print $1, $2, $3, $4 }' <<<"$mine")
     expect_eq "NS TYPE NPROCS PID for the test's fresh uts namespace" "$want_line" "$seen_line" \
         "count every process (/proc/[0-9]*) in each namespace, and keep the lowest PID"
-    # And the same set of namespaces overall.
-    local want_set seen_set
-    want_set=$(awk '{ print $1, $2 }' <<<"$theirs" | sort -u | tr '\n' ' ')
-    seen_set=$(awk 'NR > 1 { print $1, $2 }' <<<"$mine" | sort -u | tr '\n' ' ')
-    expect_eq "the set of (NS, TYPE) listed" "$want_set" "$seen_set" \
+    # Every namespace lsns saw both times must be listed; nothing lsns never saw may be.
+    local seen_set missing extra
+    seen_set=$(awk 'NR > 1 { print $1, $2 }' <<<"$mine" | sort -u)
+    missing=$(comm -12 <(awk '{ print $1, $2 }' <<<"$before" | sort -u) \
+        <(awk '{ print $1, $2 }' <<<"$after" | sort -u) | comm -23 - <(echo "$seen_set"))
+    extra=$(comm -13 <(awk '{ print $1, $2 }' <<<"$before"$'\n'"$after" | sort -u) \
+        <(echo "$seen_set"))
+    expect_eq "namespaces lsns lists that mini_lsns missed" "" "$(echo $missing)" \
         "read mnt net time cgroup pid user uts ipc of every process in /proc"
+    expect_eq "namespaces mini_lsns lists that lsns does not" "" "$(echo $extra)" \
+        "list only the namespace types lsns shows, each once, identified by (inode, type)"
 }
 
 @test "1.6 mount_prop: the host's /proc survives even when / is shared [3]" {
