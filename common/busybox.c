@@ -81,9 +81,14 @@ static int copy_file(const char *src, const char *dst, mode_t mode)
 static int link_applet(const char *root, const char *rel)
 {
     char path[PATH_MAX], target[PATH_MAX] = "";
-    for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/'))
-        strcat(target, "../"); /* usr/bin/head -> ../../bin/busybox */
-    strcat(target, "bin/busybox");
+    const char *last_slash = strrchr(rel, '/');
+    if (last_slash && last_slash - rel == 3 && strncmp(rel, "bin/", 4) == 0) {
+        strcpy(target, "busybox"); /* bin/sh -> busybox */
+    } else {
+        for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/'))
+            strcat(target, "../"); /* usr/bin/head -> ../../bin/busybox */
+        strcat(target, "bin/busybox");
+    }
     if (strcmp(rel, "bin/busybox") == 0)
         return 0;
     if (path_in(path, root, rel) < 0)
