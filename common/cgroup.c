@@ -575,6 +575,12 @@ struct kit_cgroup *kit_cgroup_create(const char *name)
                 v2_want[n_v2_want++] = slot_name[s];
         }
     }
+    if (!have[SLOT_CPU] && !have[SLOT_MEMORY] && !have[SLOT_PIDS]) {
+        kit_fail("no cgroup hierarchy with cpu, memory or pids found (see %s)", mountinfo_file);
+        kit_cgroup_free(cg);
+        errno = ENOENT;
+        return NULL;
+    }
     /* cpu.stat alone is no reason to make a v2 group next to a v1 layout. */
     if (n_v2_want == 0 && v2_slot == SLOT_CPUACCT && (have[SLOT_CPU] || have[SLOT_MEMORY] ||
                                                       have[SLOT_PIDS])) {
@@ -607,12 +613,6 @@ struct kit_cgroup *kit_cgroup_create(const char *name)
                 goto fail;
         }
         cg->version[s] = 1;
-    }
-    if (!cg->dir[SLOT_CPU] && !cg->dir[SLOT_MEMORY] && !cg->dir[SLOT_PIDS]) {
-        kit_fail("no cgroup hierarchy with cpu, memory or pids found (see %s)", mountinfo_file);
-        kit_cgroup_free(cg);
-        errno = ENOENT;
-        return NULL;
     }
     return cg;
 fail:;

@@ -470,6 +470,18 @@ static void no_cgroups_at_all(void **state)
     assert_null(kit_cgroup_create("box"));
 }
 
+/* A v2 mount whose controllers are all elsewhere: nothing to limit, and nothing is created. */
+static void v2_without_controllers_creates_nothing(void **state)
+{
+    (void)state;
+    fake_system("29 24 0:25 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/\n");
+    put("/sys/fs/cgroup/cgroup.controllers", "io\n");
+    put("/sys/fs/cgroup/cgroup.subtree_control", "");
+    assert_int_equal(kit_cgroup_detect(), KIT_CGROUP_NONE);
+    assert_null(kit_cgroup_create("box"));
+    assert_false(exists("/sys/fs/cgroup/box"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, make_tmp, remove_tmp)
@@ -494,6 +506,7 @@ int main(void)
         T(hybrid_uses_v1),
         T(bad_names_refused),
         T(no_cgroups_at_all),
+        T(v2_without_controllers_creates_nothing),
     };
     return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);
 }
