@@ -28,10 +28,33 @@ static int inside(char out[PATH_MAX], const char *dst)
     return 0;
 }
 
+/* Refuse a DST whose path inside the rootfs goes through a symlink: before pivot_root an
+ * absolute link (say ROOTFS/data -> /etc) would be followed on the *host*, and the mount (and
+ * the mkdir of its mount point) would land outside the container. */
+static int refuse_symlinks(const char *rel)
+{
+    char prefix[PATH_MAX];
+    for (const char *p = strchr(rel + 2, '/');; p = strchr(p + 1, '/')) {
+        size_t len = p ? (size_t)(p - rel) : strlen(rel);
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)len, rel);
+        struct stat st;
+        if (lstat(prefix, &st) < 0) {
+            if (errno == ENOENT)
+                return 0; /* the rest is created as plain directories */
+            return kit_fail_errno("--mount: %s", prefix + 1);
+        }
+        if (S_ISLNK(st.st_mode))
+            return kit_fail("--mount: %s is a symlink in the rootfs; give the real path", prefix + 1);
+        if (!p)
+            return 0;
+    }
+}
+
 static int bind_rootfs_and_mounts(const struct scratch_config *cfg)
 {
     /* >>> 2.8 Bind ROOTFS on itself and chdir into it, then bind each --mount SRC on ./DST
-     *     (creating the mount point; read-only if asked).  (Our mounts are already private.)
+     *     (creating the mount point - refuse_symlinks() first; read-only if asked).  (Our
+     *     mounts are already private.)
      *     Kernel rules: pivot_root(2) needs the new root to be a mount point, hence the bind;
      *     a chdir by *path* after the bind lands on the new mount (a cwd taken before it would
      *     stay below it).  Host paths are looked up with our current ids: we do this before
@@ -48,12 +71,13 @@ static int bind_rootfs_and_mounts(const struct scratch_config *cfg)
         struct stat st;
         if (stat(m->src, &st) < 0)
             return kit_fail_errno("--mount %s", m->src);
-        if (inside(dst, m->dst) < 0 || kit_make_mount_point(dst, S_ISDIR(st.st_mode)) < 0 ||
+        if (inside(dst, m->dst) < 0 || refuse_symlinks(dst) < 0 ||
+            kit_make_mount_point(dst, S_ISDIR(st.st_mode)) < 0 ||
             kit_bind_mount(m->src, dst, m->readonly) < 0)
             return -1;
     }
     return 0;
-    /* <<< 2.8 stub: (void)cfg; (void)inside; return 0; */
+    /* <<< 2.8 stub: (void)cfg; (void)inside; (void)refuse_symlinks; return 0; */
 }
 
 static int become_root_and_enter_cgroup_ns(const struct scratch_config *cfg)

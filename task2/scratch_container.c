@@ -185,6 +185,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int status = wait_container(pid, cg, &cfg);
+    child_pid = 0; /* reaped: its number may be reused, forward nothing more */
     if (kit_cgroup_destroy(cg) < 0 && status == 0)
         status = 1;
     return status;
