@@ -10,7 +10,7 @@ teardown() {
 
 @test "1.4 mini_lsns PID: right for a process in every kind of new namespace [1]" {
     require_built "$KIT_ROOT/task1/mini_lsns"
-    unshare --user --map-root-user --mount --uts --ipc --net --pid --fork --cgroup --time \
+    unshare --user --map-root-user --mount --uts --ipc --net --pid --fork --kill-child --cgroup --time \
         sleep 60 3>&- &
     ns_pid=$!
     local target=""
