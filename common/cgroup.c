@@ -488,7 +488,8 @@ static int enable_controllers(const char *dir, const char *const *want, size_t n
 }
 
 /* The v2 part of create: enable WANT from the top of the hierarchy down to the caller's group
- * and through NAME's parents, then make the leaf. */
+ * and through NAME's parents, then make the leaf.  Controllers enabled above the caller's
+ * group stay enabled afterwards: other groups may have come to rely on them. */
 static int create_v2(struct kit_cgroup *cg, const struct location *loc, const char *name,
                      const char *const *want, size_t n_want, char *leaf, size_t leaf_len)
 {
