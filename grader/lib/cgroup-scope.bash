@@ -117,8 +117,8 @@ scope_reap() {
     done | sort -u
     for tries in $(seq 50); do
         local left=""
-        for d in "${groups[@]}"; do left+=$(_procs_below "$d"); done
-        [ -z "$left" ] && break
+        for d in "${groups[@]}"; do left+=" $(_procs_below "$d")"; done
+        [ -z "${left// /}" ] && break
         kill -9 $left 2>/dev/null
         sleep 0.1
     done
@@ -126,10 +126,22 @@ scope_reap() {
         # Groups the programs created and did not remove (deepest first).
         find "$d" -mindepth 1 -depth -type d | while read -r sub; do
             printf 'cgroup left behind: %s\n' "${sub#"$d"/}"
-            rmdir "$sub" 2>/dev/null
+            _rmdir_cgroup "$sub"
         done
-        rmdir "$d" 2>/dev/null
+        _rmdir_cgroup "$d"
     done
+}
+
+# rmdir a cgroup, retrying while its last processes finish exiting (EBUSY), for up to 5 s.
+_rmdir_cgroup() {
+    local tries
+    for tries in $(seq 50); do
+        rmdir "$1" 2>/dev/null && return 0
+        [ -d "$1" ] || return 0
+        sleep 0.1
+    done
+    echo "grade: cannot remove cgroup $1" >&2
+    return 1
 }
 
 scope_destroy() {
@@ -139,6 +151,6 @@ scope_destroy() {
         for sub in "$d"/*/; do
             [ -d "$sub" ] && scope_reap "$(basename "$sub")" >/dev/null
         done
-        rmdir "$d" 2>/dev/null
+        _rmdir_cgroup "$d"
     done
 }
