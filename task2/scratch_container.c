@@ -55,6 +55,19 @@ static int install_forwarding(void)
     return 0;
 }
 
+/* SIGTERM/SIGINT stay blocked from before the clone until there is someone to pass them to:
+ * here until child_pid is set, in the child (which inherits the mask) until its init has
+ * handlers and CMD's PID.  A signal arriving meanwhile waits as pending instead of being lost
+ * (PID 1 of a namespace drops signals it has no handler for). */
+static void block_forwarded_signals(int how)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(how, &set, NULL);
+}
+
 static int write_proc_file(pid_t pid, const char *file, const char *text)
 {
     char path[64];
@@ -169,10 +182,12 @@ int main(int argc, char **argv)
     if (install_forwarding() < 0 || kit_gate_init(&cfg.gate) < 0)
         return 1;
 
+    block_forwarded_signals(SIG_BLOCK);
     pid_t pid = clone_container(&cfg);
     if (pid < 0)
         return 1;
     child_pid = pid;
+    block_forwarded_signals(SIG_UNBLOCK);
     struct kit_cgroup *cg = NULL;
     if (write_id_maps(pid, &cfg) < 0 || !(cg = setup_cgroup(pid, &cfg)) ||
         kit_gate_open(&cfg.gate) < 0) {

@@ -13,6 +13,18 @@
 
 static volatile sig_atomic_t cmd_pid;
 
+/* scratch_container blocked SIGTERM and SIGINT before the clone, so that one arriving during
+ * the setup waits (pending) until there is a CMD to give it to.  The mask is inherited by
+ * fork and kept across execve: unblock in CMD before exec, and in init once cmd_pid is set. */
+static void unblock_forwarded_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static void forward_to_cmd(int sig)
 {
     if (cmd_pid > 0)
@@ -24,6 +36,7 @@ static void exec_cmd(char **argv)
 {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    unblock_forwarded_signals();
     execvp(argv[0], argv);
     int err = errno;
     kit_fail_errno("exec %s", argv[0]);
@@ -42,7 +55,9 @@ int scratch_init_run(char **argv)
      *     code, or 128+N if a signal N killed it.
      *     Kernel rules: PID 1 of a namespace gets only the signals it has a handler for (even
      *     SIGTERM is ignored by default; only SIGKILL/SIGSTOP from an ancestor namespace
-     *     always work), so without a handler `kill -TERM` would do nothing.  Orphans are
+     *     always work), so without a handler `kill -TERM` would do nothing.  Both signals
+     *     arrive blocked (see unblock_forwarded_signals): unblock them once cmd_pid is set,
+     *     and a signal that came during the setup is delivered then.  Orphans are
      *     re-parented to PID 1: if it does not wait for them they stay zombies.  When PID 1
      *     exits, the kernel SIGKILLs everything else in the namespace. */
     struct sigaction sa = {.sa_handler = forward_to_cmd};
@@ -55,6 +70,7 @@ int scratch_init_run(char **argv)
     if (pid == 0)
         exec_cmd(argv);
     cmd_pid = pid;
+    unblock_forwarded_signals();
     for (;;) {
         int status;
         pid_t done = waitpid(-1, &status, 0);
