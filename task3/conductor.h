@@ -72,7 +72,7 @@ char *state_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 
 int state_lock(void);
 /* mkdtemp under tmp/ (named after our PID so a later conductor can tell it is abandoned). */
 int state_tmpdir(char *out);
-/* Write CONTENT to PATH atomically: PATH.tmp, fsync, rename. */
+/* Write CONTENT to PATH atomically: a temp file in the same directory, then rename. */
 int write_file_atomic(const char *path, const char *content);
 /* Read a whole small file into a malloc'd string (NULL with errno). */
 char *read_file(const char *path);
