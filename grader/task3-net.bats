@@ -51,20 +51,8 @@ start_web() {
     expect_status 0 "conductor run -d netbb $1 failed (task 3.a); the network tests need it"
 }
 
-# ct_pid NAME : PID 1 of the container, as `conductor ps` shows it.
-ct_pid() { cond ps | awk -v n="$1" '$1 == n { print $4 }'; }
-
-# in_ct_net NAME CMD... : CMD (a host program) inside the container's network namespace.
-in_ct_net() {
-    local pid
-    pid=$(ct_pid "$1")
-    shift
-    [ -n "$pid" ] || { echo "no running container"; return 1; }
-    nsenter --net="/proc/$pid/ns/net" "$@"
-}
-
-# ct_ipv4 NAME : the container's address on its veth, A.B.C.D/P.
-ct_ipv4() { in_ct_net "$1" ip -4 -o addr show scope global | awk '{ print $4; exit }'; }
+in_ct_net() { lab_in_ct "$C" "$@"; }   # in_ct_net NAME CMD...
+ct_ipv4() { lab_ct_cidr "$C" "$1"; }    # ct_ipv4 NAME : A.B.C.D/P
 
 # http NSFUNC URL : body of a GET (empty on failure), 3 s at most.
 http() { "$1" timeout 5 curl -s -m 3 "$2"; }

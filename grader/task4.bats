@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# task4: the counter service alone (the whole two-container system is in task3-net.bats's
-# neighbour, the end-to-end test at the bottom of this file).
+# task4: the counter service alone (4.a), then the whole system in conductor containers
+# (4.b-4.f, at the bottom: they build two Debian images once, so they are slow the first time).
 load lib/kit
+load lib/lab
 
 CS="$KIT_ROOT/task4/counter-service/counter-service"
 PORT=18080
@@ -21,6 +22,13 @@ setup() {
 teardown() {
     [ -n "${cs_pid:-}" ] && kill "$cs_pid" 2>/dev/null && wait "$cs_pid" 2>/dev/null
     [ -n "${ns_pid:-}" ] && kill "$ns_pid" 2>/dev/null
+    if [ -n "${LAB_HOST_PID:-}" ]; then
+        local name
+        for name in es-cont cs-cont probe-cs probe-es; do
+            lab_host timeout 30 "$COND" stop "$name" >/dev/null 2>&1
+        done
+        lab_down
+    fi
     return 0
 }
 
@@ -91,4 +99,96 @@ ask() { run_t 5 nsenter --net="/proc/$ns_pid/ns/net" curl -sf "http://127.0.0.1:
     ask get_counter
     expect_eq "count after $n increments" "$n" "$output" \
         "increments were lost: value++ from several threads at once is a data race"
+}
+
+# ---- the whole system (conductor from task3, in the lab network of lib/lab.bash) ----
+
+COND="$KIT_ROOT/task3/conductor"
+
+# system_setup : conductor's settings for these tests; the state root (and so the layer cache)
+# is shared by the tests of this file, the Debian base by every run ($KIT_CACHE).
+system_setup() {
+    require_built "$COND" "(task3/conductor runs the containers)"
+    export CONDUCTOR_ROOT="$BATS_FILE_TMPDIR/conductor"
+    export CONDUCTOR_BASES="$KIT_CACHE/conductor/bases"
+    export CONDUCTOR_CONFIG=/dev/null
+    export CONDUCTOR_INTERFACE=up0
+}
+
+# build_image IMAGE FILE : build outside the lab, where RUN's apt-get reaches the Debian
+# mirror; later builds of the same file (the orchestrator's, in the lab) come from the cache.
+build_image() {
+    run_t 900 "$COND" build "$1" "$KIT_ROOT/task4/$2"
+    expect_status 0 "conductor build $1 task4/$2 should succeed (apt-get needs the Debian mirror)"
+}
+
+# page_number NSFUNC URL : the first number in the text of the page (tags removed), or empty.
+page_number() {
+    "$1" timeout 10 curl -sf -m 8 "$2" | sed 's/<[^>]*>//g' | grep -oE '[0-9]+' | head -n 1
+}
+
+@test "4.b csfile: cs-image has counter-service built inside, and it counts [3]" {
+    system_setup
+    build_image cs-image csfile
+    lab_up
+    lab_run_t 30 "$COND" run -d cs-image probe-cs -- sleep 600
+    expect_status 0 "conductor run -d cs-image should start a container"
+    lab_run_t 30 "$COND" addnetwork probe-cs
+    expect_status 0 "conductor addnetwork (task 3.c) is needed to reach the service"
+    lab_run_t 30 "$COND" exec probe-cs -- sh -c \
+        'cs=$(command -v counter-service || find / -xdev -type f -name counter-service -perm -u+x 2>/dev/null | head -n 1)
+         [ -n "$cs" ] || exit 3
+         "$cs" 8080 2 >/tmp/cs.log 2>&1 </dev/null &'
+    [ "$status" -ne 3 ] || fail_hint "an executable counter-service in cs-image" "none found" \
+        "csfile: COPY counter-service into the image and RUN make there"
+    expect_status 0 "conductor exec probe-cs should start the service"
+    local addr
+    addr=$(lab_ct_cidr "$COND" probe-cs)
+    addr=${addr%/*}
+    local got=""
+    for _ in $(seq 50); do
+        got=$(lab_host curl -sf -m 2 "http://$addr:8080/get_and_increment_counter") && break
+        sleep 0.1
+    done
+    expect_eq "first get_and_increment_counter from the image's service" 0 "$got" \
+        "the service built in cs-image should answer on 8080 (build it with the image's own compiler and libcivetweb)"
+}
+
+@test "4.c esfile: es-image has Python with Flask and requests, and app.py [2]" {
+    system_setup
+    build_image es-image esfile
+    run_t 60 "$COND" run es-image probe-es -- sh -c \
+        'python3 -c "import flask, requests" || exit 3
+         test -n "$(find / -xdev -type f -name app.py -path "*external-service*" 2>/dev/null | head -n 1)" || exit 4'
+    "$COND" stop probe-es >/dev/null 2>&1 || true
+    [ "$status" -ne 3 ] || fail_hint "python3 with flask and requests" "import failed" \
+        "esfile: apt-get install -y python3-flask python3-requests"
+    [ "$status" -ne 4 ] || fail_hint "external-service/app.py in the image" "not found" \
+        "esfile: COPY external-service/app.py into the image"
+    expect_status 0 "a container of es-image should run python3"
+}
+
+@test "4.f service-orchestrator.sh: host port 3000 counts visits, from another machine and the host [5]" {
+    system_setup
+    build_image cs-image csfile
+    build_image es-image esfile
+    lab_up
+    lab_run_t 600 env CONDUCTOR="$COND" bash "$KIT_ROOT/task4/service-orchestrator.sh"
+    expect_status 0 "service-orchestrator.sh should bring both services up and exit 0"
+    local first second third
+    first=$(page_number lab_client "http://$LAB_HOST_LAN_ADDR:3000/")
+    second=$(page_number lab_client "http://$LAB_HOST_LAN_ADDR:3000/")
+    [ -n "$first" ] || fail_hint "a page with the count on host port 3000" "no answer" \
+        "4.e: addnetwork es-cont -e 8080-3000; 4.f: app.py started in es-cont with cs-cont's URL"
+    expect_eq "second visit from the client" "$((first + 1))" "$second" \
+        "each visit calls /get_and_increment_counter on cs-cont: es-cont must reach it (peer)"
+    third=$(page_number lab_host "http://127.0.0.1:3000/")
+    expect_eq "third visit, from the host itself (localhost:3000)" "$((first + 2))" "$third" \
+        "the same page through the port forward from the host"
+    local cs_addr
+    cs_addr=$(lab_ct_cidr "$COND" cs-cont)
+    cs_addr=${cs_addr%/*}
+    run lab_host curl -sf -m 3 "http://$cs_addr:8080/get_counter"
+    expect_eq "cs-cont's own count after three visits" 3 "$output" \
+        "the count lives in counter-service in cs-cont"
 }

@@ -123,3 +123,22 @@ lab_down() {
     [ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"
     unset LAB_RECORDER_PID LAB_HOST_PID LAB_INET_PID LAB_CLIENT_PID LAB_DIR
 }
+
+# ---- containers of conductor in the lab (conductor runs in the lab host) ----
+# lab_ct_pid CONDUCTOR NAME : PID 1 of container NAME, from `conductor ps`.
+lab_ct_pid() { lab_host "$1" ps | awk -v n="$2" '$1 == n { print $4 }'; }
+
+# lab_in_ct CONDUCTOR NAME CMD... : a host program CMD inside container NAME's network
+# namespace (the container's view of the network, without needing `conductor exec`).
+lab_in_ct() {
+    local pid
+    pid=$(lab_ct_pid "$1" "$2")
+    shift 2
+    [ -n "$pid" ] || { echo "no running container"; return 1; }
+    nsenter --net="/proc/$pid/ns/net" "$@"
+}
+
+# lab_ct_cidr CONDUCTOR NAME : the container's global IPv4 address, A.B.C.D/P.
+lab_ct_cidr() {
+    lab_in_ct "$1" "$2" ip -4 -o addr show scope global | awk '{ print $4; exit }'
+}
