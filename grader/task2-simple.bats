@@ -241,11 +241,15 @@ share() { awk -v u="$used_us" -v w="$wall_ms" 'BEGIN { printf "%.2f", (w > 0 ? u
         for g in $(find "$PARENT_CPU" -mindepth 1 -type d 2>/dev/null); do
             [ -n "$(cat "$g/cgroup.procs" 2>/dev/null)" ] || continue
             seen_group=$g
+            # The group may vanish between two reads once the container exits: keep only a
+            # complete reading.
+            local q=""
             if [ -f "$g/cpu.max" ]; then
-                seen_quota=$(cat "$g/cpu.max")
+                q=$(cat "$g/cpu.max" 2>/dev/null)
             elif [ -f "$g/cpu.cfs_quota_us" ]; then
-                seen_quota="$(cat "$g/cpu.cfs_quota_us") $(cat "$g/cpu.cfs_period_us")"
+                q="$(cat "$g/cpu.cfs_quota_us" 2>/dev/null) $(cat "$g/cpu.cfs_period_us" 2>/dev/null)"
             fi
+            [[ $q =~ ^[-0-9a-z]+\ [0-9]+$ ]] && seen_quota=$q
         done
         sleep 0.05
     done
