@@ -92,11 +92,12 @@ int kit_nft_container_script(const struct kit_nft_container *c, char *buf, size_
         put(&t, "\t\toifname \"%s\" iifname \"%s\" ct state established,related accept\n", h,
             c->uplink);
     }
-    if (c->nports) {
-        /* Connections to a forwarded port were DNATed on the way in; conntrack remembers. */
+    /* Connections to a forwarded port were DNATed on the way in, and conntrack remembers:
+     * in to our own forwarded ports and their answers, and out from us to any container's
+     * published port (as from any other machine). */
+    if (c->nports)
         put(&t, "\t\toifname \"%s\" ct status dnat accept\n", h);
-        put(&t, "\t\tiifname \"%s\" ct status dnat accept\n", h);
-    }
+    put(&t, "\t\tiifname \"%s\" ct status dnat accept\n", h);
     put(&t, "\t\tiifname \"%s\" drop\n\t\toifname \"%s\" drop\n\t}\n", h, h);
 
     if (c->nports) {
