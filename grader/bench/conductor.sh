@@ -73,18 +73,28 @@ RUN="$COND run bb bench -- /bin/true"
 RM="$COND rm bench"
 $CRUN </dev/null >/dev/null || { echo "conductor.sh: crun does not start here" >&2; exit 1; }
 $RUN </dev/null >/dev/null && $RM >/dev/null || { echo "conductor.sh: conductor run fails" >&2; exit 1; }
-hyperfine -N --warmup 3 --runs "$RUNS" --style basic --export-json "$WORK/start.json" \
-    --prepare true --prepare "sh -c '$RM >/dev/null 2>&1; true'" \
-    -n crun "$CRUN" -n "conductor run" "$RUN" >"$WORK/hf.log" 2>&1 ||
-    { cat "$WORK/hf.log" >&2; exit 1; }
-"$COND" rm bench >/dev/null 2>&1 || true
-python3 - "$WORK/start.json" <<'EOF'
-import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-crun, cond = res["crun"]["median"], res["conductor run"]["median"]
-print(f"1. start /bin/true ({len(res['crun']['times'])} runs each, medians)")
-print(f"   crun           {crun*1000:8.2f} ms")
-print(f"   conductor run  {cond*1000:8.2f} ms   = {cond/crun:.2f} x crun   (target <= 1.5)")
+# Alternate the two (crun, conductor, crun, ...) so that a load change on the machine hits both
+# alike; `conductor rm` between runs is not timed.
+python3 - "$RUNS" "$CRUN" "$RUN" "$RM" <<'EOF'
+import statistics, subprocess, sys, time
+runs, crun, run, rm = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split(), sys.argv[4].split()
+quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def timed(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, **quiet)
+    return time.perf_counter() - t
+times = {"crun": [], "conductor": []}
+for i in range(runs + 3):
+    a = timed(crun)
+    b = timed(run)
+    subprocess.run(rm, **quiet)
+    if i >= 3:  # warm-up
+        times["crun"].append(a)
+        times["conductor"].append(b)
+c, d = statistics.median(times["crun"]), statistics.median(times["conductor"])
+print(f"1. start /bin/true ({runs} runs each, alternating, medians)")
+print(f"   crun           {c*1000:8.2f} ms")
+print(f"   conductor run  {d*1000:8.2f} ms   = {d/c:.2f} x crun   (target <= 1.5)")
 EOF
 
 # ---- 2. twenty containers of one debian image ----
