@@ -66,6 +66,8 @@ test: deps
 	@$(SUBMAKE) -C $(HANDOUT_DIR)/handout all
 	@grader/grade --expect zero --tree $(HANDOUT_DIR)/handout $(TASK)
 	@rm -rf $(HANDOUT_DIR)
+	@echo "== each fence alone: its tests must fail on its stub"
+	@grader/check-fences.sh $(TASK)
 	@echo "== self-check passed"
 
 # Every fence on its own: with just that stub in place, the tests named after it must fail.
