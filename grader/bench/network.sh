@@ -40,6 +40,8 @@ WORK=$(mktemp -d /tmp/kit-bench-network.XXXXXX)
 export CONDUCTOR_ROOT=$WORK/root CONDUCTOR_CONFIG=/dev/null CONDUCTOR_INTERFACE=up0
 BATS_FILE_TMPDIR=$WORK lab_up
 cleanup() {
+    set +e # clean up everything, even after a failure
+    [ -n "${cs_pid:-}" ] && kill "$cs_pid" 2>/dev/null
     local c
     for c in "$CONDUCTOR_ROOT"/containers/*/; do
         [ -d "$c" ] && lab_host "$COND" stop "$(basename "$c")" >/dev/null 2>&1
@@ -61,7 +63,6 @@ addr=$(lab_ct_cidr "$COND" web)
 addr=${addr%/*}
 nsenter --net="/proc/$pid/ns/net" "$CS" 8080 4 >/dev/null 2>&1 </dev/null &
 cs_pid=$!
-trap 'kill $cs_pid 2>/dev/null; cleanup' EXIT
 lab_wait_port lab_host "$addr" 8080 || { echo "network.sh: server did not start" >&2; exit 1; }
 
 # wrk_rps NSFUNC URL : requests/s
@@ -77,8 +78,9 @@ printf '  %-48s %10s\n' "host -> container address (veth)" "$direct" \
     "LAN client -> host:3000 (DNAT + forward)" "$lan_fwd"
 awk -v d="$direct" -v l="$local_fwd" -v c="$lan_fwd" 'BEGIN {
     printf "  port forward vs direct: localhost %.2fx, LAN client %.2fx\n", l / d, c / d }'
-kill $cs_pid 2>/dev/null
+kill $cs_pid 2>/dev/null || true
 wait $cs_pid 2>/dev/null || true
+cs_pid=
 lab_host "$COND" stop web >/dev/null
 
 # ---- 2. addnetwork / stop time ----

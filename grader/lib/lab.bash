@@ -107,10 +107,11 @@ lab_tcp() {
     "$1" timeout 5 socat -T3 - "TCP:$2:$3,connect-timeout=3" </dev/null 2>/dev/null
 }
 
+# Safe under `set -e` and when called twice: a process already gone is not an error.
 lab_down() {
     local pid
     for pid in ${LAB_RECORDER_PID:-} ${LAB_HOST_PID:-} ${LAB_INET_PID:-} ${LAB_CLIENT_PID:-}; do
-        kill "$pid" 2>/dev/null
+        kill "$pid" 2>/dev/null || true
     done
     for pid in ${LAB_RECORDER_PID:-} ${LAB_HOST_PID:-} ${LAB_INET_PID:-} ${LAB_CLIENT_PID:-}; do
         # wait for exit (not our child in every bats phase, so poll)
@@ -120,8 +121,9 @@ lab_down() {
             tries=$((tries + 1))
         done
     done
-    [ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"
+    if [ -n "${LAB_DIR:-}" ]; then rm -rf "$LAB_DIR"; fi
     unset LAB_RECORDER_PID LAB_HOST_PID LAB_INET_PID LAB_CLIENT_PID LAB_DIR
+    return 0
 }
 
 # ---- containers of conductor in the lab (conductor runs in the lab host) ----
