@@ -52,6 +52,8 @@ start_web() {
 }
 
 in_ct_net() { lab_in_ct "$C" "$@"; }   # in_ct_net NAME CMD...
+# ct_pid_running NAME : PID 1 of NAME if `conductor ps` says it is running, else nothing.
+ct_pid_running() { lab_host "$C" ps | awk -v n="$1" '$1 == n && $3 == "running" { print $4 }'; }
 ct_ipv4() { lab_ct_cidr "$C" "$1"; }    # ct_ipv4 NAME : A.B.C.D/P
 
 # http NSFUNC URL : body of a GET (empty on failure), 3 s at most.
@@ -214,6 +216,14 @@ wait_http() {
     rules=$(lab_host nft list ruleset)
     lab_run_t 20 "$C" addnetwork no-such-container
     [ "$status" -ne 0 ] || fail_hint "a non-zero exit" "exit 0" "addnetwork on an unknown container must fail"
+    started="$started gone8"
+    lab_run_t 20 "$C" run -d netbb gone8 -- true
+    for _ in $(seq 50); do
+        [ -z "$(ct_pid_running gone8)" ] && break
+        sleep 0.1
+    done
+    lab_run_t 20 "$C" addnetwork gone8
+    [ "$status" -ne 0 ] || fail_hint "a non-zero exit" "exit 0" "addnetwork on a container that has exited must fail"
     for bad in 8080 8080-70000 x-3000 8080:3000; do
         lab_run_t 20 "$C" addnetwork web8 -e "$bad"
         [ "$status" -ne 0 ] || fail_hint "addnetwork -e $bad refused" "exit 0" "INNER-OUTER, two ports 1-65535"
@@ -228,6 +238,15 @@ wait_http() {
     [ "$status" -ne 0 ] || fail_hint "a non-zero exit" "exit 0" "web8 already has a network"
     expect_eq "links" "$((links + 1))" "$(lab_host ip -o link show | wc -l)" \
         "only web8's veth: the refused requests made nothing"
+    nsenter --net="/proc/$LAB_HOST_PID/ns/net" socat TCP-LISTEN:3009,reuseaddr,fork /dev/null \
+        </dev/null >/dev/null 2>&1 3>&- &
+    local listener=$!
+    lab_wait_port lab_host 127.0.0.1 3009 10
+    lab_run_t 20 "$C" addnetwork db8 -e 80-3009
+    local taken=$status
+    kill "$listener" 2>/dev/null || true
+    [ "$taken" -ne 0 ] || fail_hint "a non-zero exit" "exit 0" \
+        "a process on the host listens on port 3009: forwarding it would steal its connections"
     wait_http lab_client "http://$LAB_HOST_LAN_ADDR:3008/" hello-web8 "web8's port forward still works"
     addnetwork db8 -e 80-3018
     wait_http lab_client "http://$LAB_HOST_LAN_ADDR:3018/" hello-db8 "db8 on a free port works"
