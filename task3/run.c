@@ -52,12 +52,28 @@ static int setup_failed(const struct start_spec *s)
     return 127;
 }
 
+/* An interactive container keeps the caller's terminal (a pty of the host's devpts) as its
+ * stdin/stdout, but its own /dev/pts is a fresh devpts instance where that pty does not exist:
+ * `tty` would say "not a tty".  Binding the terminal on ROOT/dev/console (as LXC does) gives
+ * it a name inside.  Nothing to do when stdin is not a terminal (-d, pipes). */
+static int bind_terminal(const char *root)
+{
+    char tty[PATH_MAX], console[PATH_MAX];
+    if (!isatty(STDIN_FILENO) || ttyname_r(STDIN_FILENO, tty, sizeof(tty)) != 0)
+        return 0;
+    snprintf(console, sizeof(console), "%s/dev/console", root);
+    if (kit_make_mount_point(console, false) < 0 || kit_bind_mount(tty, console, false) < 0)
+        return -1;
+    return 0;
+}
+
 /* >>> 3.a Start the container: start_container() clones a child into new UTS, PID, mount,
  *     network and IPC namespaces (kit_clone) running container_init(), which
  *       - waits at s->gate until the parent has put it into the cgroup,
  *       - makes its mounts private, mounts the overlay of the image on c->dir/root
  *         (mount_layers with c->dir/upper and c->dir/work),
- *       - mounts proc, sys and a minimal dev inside (kit_mount_proc/sys/dev),
+ *       - mounts proc, sys and a minimal dev inside (kit_mount_proc/sys/dev), and the
+ *         caller's terminal as root/dev/console (bind_terminal),
  *       - binds c->dir/hostname and c->dir/resolv.conf on root/etc/hostname and
  *         root/etc/resolv.conf (kit_make_mount_point + kit_bind_mount),
  *       - sets the hostname to the container's name, pivot_roots into root/
@@ -80,7 +96,8 @@ static int container_init(void *arg)
     /* Our mount namespace is a copy of the host's: make it private first, or the mounts below
      * would propagate back to the host's (shared) mounts. */
     if (kit_make_mounts_private() < 0 || mount_layers(s->img, upper, work, root) < 0 ||
-        kit_mount_proc(root) < 0 || kit_mount_sys(root) < 0 || kit_mount_dev(root, false) < 0)
+        kit_mount_proc(root) < 0 || kit_mount_sys(root) < 0 || kit_mount_dev(root, false) < 0 ||
+        bind_terminal(root) < 0)
         return setup_failed(s);
     static const char *const files[] = {"hostname", "resolv.conf"};
     for (size_t i = 0; i < 2; i++) {
@@ -128,7 +145,7 @@ static pid_t start_container(struct start_spec *s)
     return kit_clone(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC,
                      container_init, s);
 }
-/* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)setup_failed; errno = ENOSYS; return -1; } */
+/* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)setup_failed; (void)bind_terminal; errno = ENOSYS; return -1; } */
 
 /* "512m", "1g", "1048576" -> bytes; -1 if malformed. */
 static long long parse_size(const char *text)
