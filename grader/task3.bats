@@ -31,6 +31,9 @@ teardown() {
 
 cond() { "$COND" "$@"; }
 
+# alive PID : PID exists and is not a zombie (an orphan may wait a moment to be reaped).
+alive() { [ -e "/proc/$1" ] && ! awk '{ exit !($3 == "Z") }' "/proc/$1/stat" 2>/dev/null; }
+
 # conductorfile LINE... : write $CTX/Conductorfile
 conductorfile() { printf '%s\n' "$@" >"$CTX/Conductorfile"; }
 
@@ -125,7 +128,7 @@ cgroup_dir() {
     expect_match "conductor logs t3-bg" "hello-from-bg" "$output" \
         "-d sends the container's stdout to its log file"
     local i
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null && sleep 0.1; done
+    for i in $(seq 50); do alive "$pid" && sleep 0.1; done
     run_t 10 "$COND" ps
     expect_match "ps line for t3-bg after PID 1 exited" "exited.*7" "$(grep '^t3-bg ' <<<"$output")" \
         "the monitor waits for PID 1 and records its exit code"
@@ -149,7 +152,7 @@ cgroup_dir() {
     expect_status 0 "conductor stop t3-stop should succeed"
     local p
     for p in $pid $others; do
-        ! kill -0 "$p" 2>/dev/null || fail_hint "process $p gone" "still running" \
+        ! alive "$p" || fail_hint "process $p gone" "still running" \
             "stop kills PID 1: the kernel then kills the rest of its PID namespace" || return 1
     done
     [ ! -e "$CONDUCTOR_ROOT/containers/t3-stop" ] ||
@@ -173,6 +176,22 @@ cgroup_dir() {
     run_t 10 "$COND" stop t3-killed
     expect_status 0 "stop works on an exited container"
     [ ! -e "$CONDUCTOR_ROOT/containers/t3-killed" ] || fail_hint "no state" "containers/t3-killed" "stop removes it"
+}
+
+@test "3.a conductor run killed: the container goes on, ps and stop still work [2]" {
+    busybox_image img
+    "$COND" run img t3-orphan -- sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+    local runner=$! i
+    for i in $(seq 50); do [[ $(init_pid t3-orphan) =~ ^[0-9]+$ ]] && break; sleep 0.1; done
+    pid=$(init_pid t3-orphan)
+    kill -9 "$runner"
+    wait "$runner" 2>/dev/null || true
+    run_t 10 "$COND" ps
+    expect_match "ps line for t3-orphan" "t3-orphan +img +running +$pid " "$(grep '^t3-orphan ' <<<"$output")" \
+        "PID 1 does not depend on the conductor that started it"
+    run_t 20 "$COND" stop t3-orphan
+    expect_status 0 "stop after the conductor was killed"
+    ! alive "$pid" || fail_hint "PID 1 gone" "still running" "stop kills PID 1"
 }
 
 @test "3.a conductor run: --memory, --pids and --cpus land in the container's cgroup [2]" {
@@ -389,6 +408,27 @@ cgroup_dir() {
     run_t 30 "$COND" build broken "$CTX/Conductorfile"
     [ "$status" -ne 0 ] && [[ $output == *Conductorfile:3* ]] ||
         fail_hint "unknown instruction refused at Conductorfile:3" "status $status: $output" "parse before building"
+}
+
+@test "3.f RUN: a conductor killed half way through a build leaves no image, layer or process [2]" {
+    busybox_image img "RUN echo ok > /ok"
+    local count
+    count=$(layer_count)
+    conductorfile "FROM busybox" "RUN echo ok > /ok" "RUN touch /half; sleep 300"
+    "$COND" build killed "$CTX/Conductorfile" >/dev/null 2>&1 3>&- &
+    local builder=$! i
+    for i in $(seq 50); do [ -n "$(pgrep -f '^sleep 300$')" ] && break; sleep 0.1; done
+    kill -9 "$builder"
+    wait "$builder" 2>/dev/null || true
+    sleep 0.3
+    expect_eq "the RUN step's processes after its conductor was killed" "" "$(pgrep -f '^sleep 300$')" \
+        "the step must not outlive its build (PR_SET_PDEATHSIG)"
+    run_t 10 "$COND" rmcache
+    expect_status 0 "the next conductor works after a killed one"
+    expect_eq "leftovers in tmp/ after the next command" "" "$(ls "$CONDUCTOR_ROOT/tmp")" \
+        "temp dirs of a dead conductor are removed"
+    [ ! -e "$CONDUCTOR_ROOT/images/killed" ] || fail_hint "no image killed" "images/killed" "no half image"
+    expect_eq "layers holding half" "" "$(layers_with half)" "no half layer"
 }
 
 @test "3.f images and rmi: shared layers stay, rmi refused while a container uses the image [2]" {

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,8 +318,10 @@ int copy_step(const struct build_step *step, char **srcs, int nsrcs, const char 
     pid_t pid = fork();
     if (pid < 0)
         return kit_fail_errno("fork");
-    if (pid == 0)
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* die with a killed conductor */
         _exit(copy_in_overlay(step, srcs, nsrcs, dest) < 0 ? 1 : 0);
+    }
     int status = kit_wait_status(pid);
     if (status != 0)
         return kit_fail("%s:%d: COPY failed", step->file, step->line);

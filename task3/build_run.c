@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@ static int run_in_overlay(void *arg)
 {
     const struct run_args *a = arg;
     const struct build_step *step = a->step;
+    /* If the conductor is killed, take the step down with it (its layer would be deleted). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* >>> 3.f Make the step's root and run the command in it: mounts private, the overlay of
      *     step->below's layers with step->upper on top at step->merged (mount_layers), /proc
      *     and /dev inside it (kit_mount_proc, kit_mount_dev), a hostname, pivot_root into it,

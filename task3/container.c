@@ -117,9 +117,12 @@ int container_remove(struct container *c)
     char tmp[PATH_MAX];
     if (state_tmpdir(tmp) < 0)
         return -1;
-    strcat(tmp, "/container");
-    if (rename(c->dir, tmp) < 0)
+    char moved[PATH_MAX];
+    snprintf(moved, sizeof(moved), "%s/container", tmp);
+    if (rename(c->dir, moved) < 0) {
+        rmdir(tmp);
         return kit_fail_errno("remove %s", c->dir);
+    }
     if (remove_tree(tmp) < 0)
         rc = -1;
     return rc;

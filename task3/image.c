@@ -125,9 +125,12 @@ static int remove_layer(const char *id)
     /* Rename first, then delete: a half-deleted layer is never visible under its id. */
     if (state_tmpdir(tmp) < 0)
         return -1;
-    strcat(tmp, "/layer");
-    if (rename(path, tmp) < 0)
+    char moved[PATH_MAX];
+    snprintf(moved, sizeof(moved), "%s/layer", tmp);
+    if (rename(path, moved) < 0) {
+        rmdir(tmp);
         return kit_fail_errno("remove layer %s", id);
+    }
     return remove_tree(tmp);
 }
 
