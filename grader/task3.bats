@@ -207,6 +207,10 @@ cgroup_dir() {
     pidsval=$(cat "$pids/pids.max")
     expect_eq "memory limit of PID 1's cgroup" $((48 << 20)) "$memval" "kit_cgroup_set_memory, then add PID 1"
     expect_eq "pids limit of PID 1's cgroup" 12 "$pidsval" "kit_cgroup_set_pids, then add PID 1"
+    local cpu quota
+    cpu=$(cgroup_dir "$pid" cpu)
+    quota=$(cat "$cpu/cpu.max" 2>/dev/null || echo "$(cat "$cpu/cpu.cfs_quota_us") $(cat "$cpu/cpu.cfs_period_us")")
+    expect_eq "cpu quota and period of PID 1's cgroup" "50000 100000" "$quota" "--cpus 0.5: half of every period"
 }
 
 @test "3.a conductor: bad names, unknown image, duplicate name, unknown container: one clear error [2]" {
