@@ -143,7 +143,17 @@ static int ensure_debootstrap_base(const char *distro, const char *suite, char *
         const char *mirror = strcmp(distro, "ubuntu") == 0 ? cfg.ubuntu_mirror : cfg.debian_mirror;
         printf("debootstrap %s %s from %s (once; later builds reuse it)\n", distro, suite, mirror);
         fflush(stdout);
-        char *argv[] = {"debootstrap", "--variant=minbase", (char *)suite, tmp, (char *)mirror, NULL};
+        /* Ubuntu's release files are signed with Ubuntu's key, which a Debian host has only
+         * with the ubuntu-keyring package (or a copy of the file). */
+        static const char ubuntu_keyring[] = "/usr/share/keyrings/ubuntu-archive-keyring.gpg";
+        char *argv[] = {"debootstrap", "--variant=minbase", (char *)suite, tmp, (char *)mirror,
+                        NULL, NULL};
+        if (strcmp(distro, "ubuntu") == 0 && path_exists(ubuntu_keyring)) {
+            argv[5] = (char *)mirror;
+            argv[4] = tmp;
+            argv[3] = (char *)suite;
+            argv[2] = "--keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg";
+        }
         int status = kit_run(argv);
         if (status != 0) {
             remove_tree(tmp);
