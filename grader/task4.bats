@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # task4: the counter service alone (4.a), then the whole system in conductor containers
-# (4.b-4.f, at the bottom: they build two Debian images once, so they are slow the first time).
+# (4.b-4.d, at the bottom: they build two Debian images once, so they are slow the first time).
 load lib/kit
 load lib/lab
 
@@ -116,7 +116,8 @@ system_setup() {
 }
 
 # build_image IMAGE FILE : build outside the lab, where RUN's apt-get reaches the Debian
-# mirror; later builds of the same file (the orchestrator's, in the lab) come from the cache.
+# mirror; later builds of the same file (the orchestrator's, in the lab) come from the layer
+# cache whatever the image's name.
 build_image() {
     run_t 900 "$COND" build "$1" "$KIT_ROOT/task4/$2"
     expect_status 0 "conductor build $1 task4/$2 should succeed (apt-get needs the Debian mirror)"
@@ -129,10 +130,10 @@ page_number() {
 
 @test "4.b csfile: cs-image has counter-service built inside, and it counts [3]" {
     system_setup
-    build_image cs-image csfile
+    build_image probe-cs-image csfile
     lab_up
-    lab_run_t 30 "$COND" run -d cs-image probe-cs -- sleep 600
-    expect_status 0 "conductor run -d cs-image should start a container"
+    lab_run_t 30 "$COND" run -d probe-cs-image probe-cs -- sleep 600
+    expect_status 0 "conductor run -d of the csfile image should start a container"
     lab_run_t 30 "$COND" addnetwork probe-cs
     expect_status 0 "conductor addnetwork (task 3.c) is needed to reach the service"
     lab_run_t 30 "$COND" exec probe-cs -- sh -c \
@@ -156,8 +157,8 @@ page_number() {
 
 @test "4.c esfile: es-image has Python with Flask and requests, and app.py [2]" {
     system_setup
-    build_image es-image esfile
-    run_t 60 "$COND" run es-image probe-es -- sh -c \
+    build_image probe-es-image esfile
+    run_t 60 "$COND" run probe-es-image probe-es -- sh -c \
         'python3 -c "import flask, requests" || exit 3
          test -n "$(find / -xdev -type f -name app.py -path "*external-service*" 2>/dev/null | head -n 1)" || exit 4'
     "$COND" stop probe-es >/dev/null 2>&1 || true
@@ -168,10 +169,11 @@ page_number() {
     expect_status 0 "a container of es-image should run python3"
 }
 
-@test "4.f service-orchestrator.sh: host port 3000 counts visits, from another machine and the host [5]" {
+@test "4.d service-orchestrator.sh: host port 3000 counts visits, from another machine and the host [5]" {
     system_setup
-    build_image cs-image csfile
-    build_image es-image esfile
+    # Warm the layer cache under other names: cs-image and es-image must be the script's.
+    build_image warm-cs-image csfile
+    build_image warm-es-image esfile
     lab_up
     lab_run_t 600 env CONDUCTOR="$COND" bash "$KIT_ROOT/task4/service-orchestrator.sh"
     expect_status 0 "service-orchestrator.sh should bring both services up and exit 0"
@@ -179,7 +181,7 @@ page_number() {
     first=$(page_number lab_client "http://$LAB_HOST_LAN_ADDR:3000/")
     second=$(page_number lab_client "http://$LAB_HOST_LAN_ADDR:3000/")
     [ -n "$first" ] || fail_hint "a page with the count on host port 3000" "no answer" \
-        "4.e: addnetwork es-cont -e 8080-3000; 4.f: app.py started in es-cont with cs-cont's URL"
+        "addnetwork es-cont -e 8080-3000, and app.py started in es-cont with cs-cont's URL"
     expect_eq "second visit from the client" "$((first + 1))" "$second" \
         "each visit calls /get_and_increment_counter on cs-cont: es-cont must reach it (peer)"
     third=$(page_number lab_host "http://127.0.0.1:3000/")

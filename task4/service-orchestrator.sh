@@ -37,7 +37,7 @@ cond build cs-image "$here/csfile"
 cond build es-image "$here/esfile"
 # <<< 4.d stub: :
 
-# >>> 4.e Start cs-cont (from cs-image) and es-cont (from es-image) detached, give both
+# >>> 4.d Start cs-cont (from cs-image) and es-cont (from es-image) detached, give both
 #     internet access, forward host port 3000 to es-cont's port 8080, and peer the two so
 #     es-cont can reach cs-cont (conductor run -d / addnetwork -i -e / peer).
 cond run -d cs-image cs-cont
@@ -45,9 +45,9 @@ cond run -d es-image es-cont
 cond addnetwork cs-cont -i
 cond addnetwork es-cont -i -e 8080-3000
 cond peer cs-cont es-cont
-# <<< 4.e stub: :
+# <<< 4.d stub: :
 
-# >>> 4.f Find cs-cont's address (from inside it: hostname -I), then start the two services
+# >>> 4.d Find cs-cont's address (from inside it: hostname -I), then start the two services
 #     with conductor exec, each in the background inside its container with its output in a
 #     log file there (sh -c '... >/var/log/x.log 2>&1 </dev/null &'): counter-service 8080 4 in
 #     cs-cont, app.py with http://CS-ADDRESS:8080 in es-cont.  Then wait until both answer.
@@ -62,4 +62,4 @@ wait_for "http://$cs_addr:8080/get_counter"
 wait_for "http://$es_addr:8080/health"
 echo "counter-service: http://$cs_addr:8080 (cs-cont)"
 echo "external-service: http://$es_addr:8080 (es-cont), published on host port 3000"
-# <<< 4.f stub: :
+# <<< 4.d stub: :
