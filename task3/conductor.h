@@ -19,7 +19,7 @@
 
 #define NAME_MAX_LEN 64
 #define LAYER_ID_LEN 16 /* hex digits kept of the SHA-256: short paths keep overlay options short */
-#define MAX_LAYERS 400  /* overlayfs stacks at most 500 lower layers */
+#define MAX_LAYERS 200  /* ~17 bytes each in the one-page overlay options (overlay.c) */
 #define MAX_LIST 128    /* ENV entries, CMD words */
 
 /* ---- configuration (config.c) ---- */
