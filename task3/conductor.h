@@ -92,8 +92,8 @@ void format_size(long long bytes, char *buf, size_t len);
 /* A record is the parsed text of a state file: one "key=value" per line, keys may repeat. */
 struct record {
     int count;
-    char *keys[2 * MAX_LAYERS];
-    char *values[2 * MAX_LAYERS];
+    char *keys[MAX_LAYERS + 2 * MAX_LIST + 16]; /* an image: its layers, ENV, CMD, a few more */
+    char *values[MAX_LAYERS + 2 * MAX_LIST + 16];
     char *text;
 };
 int record_load(struct record *rec, const char *path); /* -1 with errno */
