@@ -7,7 +7,7 @@ PACKAGES=(
     bats bats-assert bats-support bats-file
     libcap-dev libseccomp-dev libcmocka-dev libnl-route-3-dev libnftables-dev nftables
     busybox-static debootstrap runc crun hyperfine
-    libcivetweb-dev python3-flask python3-requests curl
+    libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
