@@ -62,34 +62,22 @@ int kit_nft_run_capture(const char *script, char *out, size_t len)
 
 int kit_nft_table_exists(const char *family, const char *name)
 {
-    char cmd[128], want[160];
+    char cmd[128], want[160], tables[16384];
     snprintf(cmd, sizeof(cmd), "list tables %s", family);
     snprintf(want, sizeof(want), "table %s %s", family, name);
-    struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-    if (!ctx) {
-        errno = ENOMEM;
-        return kit_fail_errno("nft: context");
+    if (run(cmd, tables, sizeof(tables)) < 0)
+        return -1;
+    /* One "table FAMILY NAME" per line. */
+    size_t wlen = strlen(want);
+    for (const char *line = tables; *line;) {
+        if (strncmp(line, want, wlen) == 0 && (line[wlen] == '\n' || line[wlen] == '\0'))
+            return 1;
+        const char *next = strchr(line, '\n');
+        if (!next)
+            break;
+        line = next + 1;
     }
-    nft_ctx_buffer_output(ctx);
-    nft_ctx_buffer_error(ctx);
-    int found = -1;
-    if (nft_run_cmd_from_buffer(ctx, cmd) != 0) {
-        report_error(nft_ctx_get_error_buffer(ctx));
-        errno = EINVAL;
-    } else {
-        /* One "table FAMILY NAME" per line. */
-        size_t wlen = strlen(want);
-        found = 0;
-        for (const char *line = nft_ctx_get_output_buffer(ctx); line && *line && !found;) {
-            if (strncmp(line, want, wlen) == 0 && (line[wlen] == '\n' || line[wlen] == '\0'))
-                found = 1;
-            line = strchr(line, '\n');
-            if (line)
-                line++;
-        }
-    }
-    nft_ctx_free(ctx);
-    return found;
+    return 0;
 }
 
 int kit_nft_table_delete(const char *family, const char *name)

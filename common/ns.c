@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -67,9 +68,22 @@ int kit_ns_join(pid_t pid, int nstype)
         errno = EINVAL;
         return -1;
     }
+    /* Since Linux 5.8 setns(2) accepts a pidfd, which names the process itself and cannot be
+     * mistaken for a later process that reuses the PID.  Older kernels answer EINVAL: then
+     * open the namespace file /proc/PID/ns/NAME, as setns has always allowed. */
+    int fd = kit_pidfd_open(pid);
+    if (fd >= 0) {
+        int rc = setns(fd, nstype);
+        int saved = errno;
+        close(fd);
+        if (rc == 0 || saved != EINVAL) {
+            errno = saved;
+            return rc;
+        }
+    }
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int rc = setns(fd, nstype);
@@ -99,17 +113,16 @@ int kit_ns_parse_link(const char *link, char *type, size_t type_len, unsigned lo
     return 0;
 }
 
-int kit_ns_read(pid_t pid, const char *name, char *type, size_t type_len,
-                unsigned long *inode)
+int kit_ns_inode(pid_t pid, const char *name, unsigned long *inode)
 {
-    char path[PATH_MAX], link[128];
+    char path[PATH_MAX];
     if (pid == 0)
         snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
     else
         snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-    ssize_t n = readlink(path, link, sizeof(link) - 1);
-    if (n < 0)
+    struct stat st;
+    if (stat(path, &st) < 0)
         return -1;
-    link[n] = '\0';
-    return kit_ns_parse_link(link, type, type_len, inode);
+    *inode = (unsigned long)st.st_ino;
+    return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # task2, part 1: simple_container - chroot (2a), PID + UTS namespaces (2b), a CPU cgroup (2c).
 load lib/kit
+load lib/cgroupfs
 
 SC="$KIT_ROOT/task2/simple_container"
 PROG="$KIT_ROOT/task2/container_prog"
@@ -40,21 +41,6 @@ PARENT_USAGE=""   # file with the parent's CPU time: cpuacct.usage (ns) or cpu.s
 PARENT_CPU=""     # where the container's group shows up in the hierarchy holding cpu
 PARENT_V2_BOX=""  # v2: KIT_CGROUP_PARENT for the program
 
-_v1_mount() {   # _v1_mount CTRLS : mount point of the v1 hierarchy with exactly those
-    awk -v want="$1" '{
-        for (i = 7; i <= NF; i++) if ($i == "-") break
-        if ($(i + 1) != "cgroup") next
-        n = split(want, w, ","); ok = 1
-        for (j = 1; j <= n; j++) if (index("," $(i + 3) ",", "," w[j] ",") == 0) ok = 0
-        if (ok) { print $5; exit }
-    }' /proc/self/mountinfo
-}
-
-_v2_mount() {
-    awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
-        /proc/self/mountinfo | head -n 1
-}
-
 make_parent_cgroup() {
     local name="kit-t2-$$-${BATS_TEST_NUMBER:-0}" id ctrls path mnt dir v2_path=""
     while IFS=: read -r id ctrls path; do
@@ -63,7 +49,7 @@ make_parent_cgroup() {
             continue
         fi
         case ",$ctrls," in *,cpu,* | *,cpuacct,* | *,memory,* | *,pids,*) ;; *) continue ;; esac
-        mnt=$(_v1_mount "$ctrls")
+        mnt=$(cgroup1_mount "$ctrls")
         [ -n "$mnt" ] || continue
         dir=$mnt${path%/}/$name
         mkdir -p "$dir" || return 1
@@ -74,7 +60,7 @@ make_parent_cgroup() {
     done </proc/self/cgroup
     if [ -z "$PARENT_CPU" ]; then
         # No v1 cpu controller: cgroup v2 (pure, or hybrid with cpu on v2).
-        mnt=$(_v2_mount)
+        mnt=$(cgroup2_mount)
         [ -n "$mnt" ] && [ -n "$v2_path" ] ||
             { fail_hint "a cgroup hierarchy with the cpu controller" "none" "is cgroupfs mounted?"; return 1; }
         local base=${KIT_CGROUP_PARENT:-$v2_path}

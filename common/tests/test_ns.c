@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void parses_type_and_inode(void **state)
 {
@@ -48,31 +49,45 @@ static void rejects_type_too_long_for_buffer(void **state)
     assert_string_equal(type, "uts");
 }
 
-/* kit_ns_read on ourselves agrees with stat(2) of the same /proc link. */
-static void reads_own_namespaces(void **state)
+/* kit_ns_inode (stat) agrees with the inode in the link text (readlink). */
+static void inode_matches_link_text(void **state)
 {
     (void)state;
-    const char *names[] = {"uts", "pid", "mnt", "net"};
+    const char *names[] = {"uts", "pid", "mnt", "net", "pid_for_children"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char type[16], path[64];
-        unsigned long inode = 0;
-        assert_int_equal(kit_ns_read(0, names[i], type, sizeof(type), &inode), 0);
-        assert_string_equal(type, names[i]);
-        struct stat st;
+        char path[64], link[64], type[16];
+        unsigned long inode = 0, from_link = 0;
+        assert_int_equal(kit_ns_inode(0, names[i], &inode), 0);
         snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
-        assert_int_equal(stat(path, &st), 0);
-        assert_int_equal(inode, st.st_ino);
+        ssize_t n = readlink(path, link, sizeof(link) - 1);
+        assert_true(n > 0);
+        link[n] = '\0';
+        assert_int_equal(kit_ns_parse_link(link, type, sizeof(type), &from_link), 0);
+        assert_int_equal(inode, from_link);
     }
 }
 
 static void missing_namespace_is_enoent(void **state)
 {
     (void)state;
-    char type[16];
     unsigned long inode;
     errno = 0;
-    assert_int_equal(kit_ns_read(0, "no_such_ns", type, sizeof(type), &inode), -1);
+    assert_int_equal(kit_ns_inode(0, "no_such_ns", &inode), -1);
     assert_int_equal(errno, ENOENT);
+}
+
+/* Joining the namespace we are already in changes nothing and works (as root). */
+static void joins_own_uts_namespace(void **state)
+{
+    (void)state;
+    int rc = kit_ns_join(getpid(), CLONE_NEWUTS);
+    if (geteuid() == 0)
+        assert_int_equal(rc, 0);
+    else
+        assert_true(rc == 0 || errno == EPERM);
+    errno = 0;
+    assert_int_equal(kit_ns_join(getpid(), 0), -1);
+    assert_int_equal(errno, EINVAL);
 }
 
 static void names_of_clone_flags(void **state)
@@ -90,8 +105,9 @@ int main(void)
         cmocka_unit_test(parses_type_and_inode),
         cmocka_unit_test(rejects_malformed_links),
         cmocka_unit_test(rejects_type_too_long_for_buffer),
-        cmocka_unit_test(reads_own_namespaces),
+        cmocka_unit_test(inode_matches_link_text),
         cmocka_unit_test(missing_namespace_is_enoent),
+        cmocka_unit_test(joins_own_uts_namespace),
         cmocka_unit_test(names_of_clone_flags),
     };
     return cmocka_run_group_tests_name("ns", tests, NULL, NULL);

@@ -19,21 +19,7 @@ SCOPE_DIRS=()  # absolute path of the scope in each hierarchy
 SCOPE_V2=""    # absolute path of the scope in the v2 tree, if there is one
 SCOPE_V2_MNT=""
 
-_cgroup2_mount() {
-    awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
-        /proc/self/mountinfo | head -n 1
-}
-
-# The v1 mount point holding exactly the controllers CTRLS (comma list, as /proc/self/cgroup).
-_cgroup1_mount() {
-    awk -v want="$1" '{
-        for (i = 7; i <= NF; i++) if ($i == "-") break
-        if ($(i + 1) != "cgroup") next
-        n = split(want, w, ","); ok = 1
-        for (j = 1; j <= n; j++) if (index("," $(i + 3) ",", "," w[j] ",") == 0) ok = 0
-        if (ok) { print $5; exit }
-    }' /proc/self/mountinfo
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cgroupfs.bash"
 
 _has_processes() { [ -s "$1/cgroup.procs" ]; }
 
@@ -41,7 +27,7 @@ scope_create() {
     local name=$1 id ctrls path mnt dir
     while IFS=: read -r id ctrls path; do
         if [ "$id" = 0 ]; then
-            mnt=$(_cgroup2_mount)
+            mnt=$(cgroup2_mount)
             [ -n "$mnt" ] || continue
             dir=$mnt$path
             # Walk up to an ancestor without processes (or the root) - see the rules above.
@@ -55,7 +41,7 @@ scope_create() {
             *,cpu,* | *,cpuacct,* | *,memory,* | *,pids,*) ;;
             *) continue ;;
             esac
-            mnt=$(_cgroup1_mount "$ctrls")
+            mnt=$(cgroup1_mount "$ctrls")
             [ -n "$mnt" ] || continue
             mkdir -p "$mnt$path/$name" || return 1
             SCOPE_DIRS+=("$mnt$path/$name")

@@ -14,7 +14,7 @@ pid_t kit_clone(int flags, int (*fn)(void *), void *arg);
 int kit_pidfd_open(pid_t pid);
 
 /* setns(2) into the namespace of type NSTYPE (CLONE_NEWUTS, CLONE_NEWPID, ...) that process PID
- * is in.  Uses /proc/PID/ns/<name>, which works on every kernel with setns.
+ * is in: through a pidfd where the kernel allows it (5.8+), else /proc/PID/ns/<name>.
  * For CLONE_NEWPID this changes only where the caller's *future children* go: a process never
  * changes its own PID namespace (see pid_namespaces(7)). */
 int kit_ns_join(pid_t pid, int nstype);
@@ -22,11 +22,11 @@ int kit_ns_join(pid_t pid, int nstype);
 /* Name under /proc/PID/ns/ for one CLONE_NEW* flag ("uts", "pid", ...); NULL if unknown. */
 const char *kit_ns_name(int nstype);
 
-/* Read /proc/PID/ns/NAME (NAME as in /proc/PID/ns, e.g. "net" or "pid_for_children").
- * On success stores the namespace type (e.g. "pid") in TYPE and its inode in *INODE.
- * PID 0 means the caller.  -1 with errno (ENOENT: no such process or namespace). */
-int kit_ns_read(pid_t pid, const char *name, char *type, size_t type_len,
-                unsigned long *inode);
+/* The inode of namespace NAME (as in /proc/PID/ns, e.g. "net" or "pid_for_children") of
+ * process PID (0: the caller), from stat(2) of /proc/PID/ns/NAME: two processes share a
+ * namespace exactly when these numbers are equal.  -1 with errno (ENOENT: no such process or
+ * namespace). */
+int kit_ns_inode(pid_t pid, const char *name, unsigned long *inode);
 
 /* Parse a namespace link text "TYPE:[INODE]" as readlink(2) returns it. */
 int kit_ns_parse_link(const char *link, char *type, size_t type_len, unsigned long *inode);
