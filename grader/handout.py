@@ -50,8 +50,9 @@ def opening_comment(lines, i, opener):
     return [], i + 1  # Markdown: the answer goes, nothing is kept
 
 
-def strip_fences(text, only=None):
-    """Replace fenced blocks by their stubs; with ONLY, just the blocks of that id."""
+def strip_fences(text, only=None, removed=None):
+    """Replace fenced blocks by their stubs; with ONLY, just the blocks of that id.
+    Each solution taken out is appended to REMOVED (a list of line lists) when given."""
     lines = text.split("\n")
     out, i = [], 0
     while i < len(lines):
@@ -84,6 +85,8 @@ def strip_fences(text, only=None):
         if opener == "<!--":
             out.append(f"{indent}<!-- answer {fence_id} is not part of the handout -->")
             continue
+        if removed is not None:
+            removed.append(lines[start + len(comment):i - 1])
         comment[0] = re.sub(r">>>\s*" + re.escape(fence_id) + r"\s*", f"TODO {fence_id}: ",
                             comment[0], count=1)
         out.extend(comment)
@@ -130,7 +133,7 @@ def main():
     patterns = [ln.strip() for ln in exclude_file.read_text().splitlines()
                 if ln.strip() and not ln.startswith("#")] if exclude_file.exists() else []
 
-    errors, fenced = [], 0
+    errors, fenced, removed = [], 0, []
     for rel in sorted(kit_files(kit)):
         if excluded(rel, patterns):
             continue
@@ -143,7 +146,7 @@ def main():
             continue
         if ">>>" in text:
             try:
-                new = strip_fences(text, args.only)
+                new = strip_fences(text, args.only, removed)
             except FenceError as e:
                 errors.append(f"{rel}: {e}")
                 continue
@@ -160,10 +163,36 @@ def main():
     if leftovers:
         print(f"handout: fence markers survived in {', '.join(leftovers)}", file=sys.stderr)
         return 1
+    if not args.only:
+        leaks = surviving_solutions(tree, removed)
+        for path, line in leaks:
+            print(f"handout: solution text survives in {path}: {line}", file=sys.stderr)
+        if leaks:
+            return 1
     with tarfile.open(out_dir / "handout.tar.gz", "w:gz") as tar:
         tar.add(tree, arcname="handout")
     print(f"handout: {out_dir / 'handout.tar.gz'} ({fenced} files with student parts)")
     return 0
+
+
+def surviving_solutions(tree: Path, removed_blocks):
+    """Runs of four solution lines in a row (short lines aside) that still stand somewhere in
+    the handout's code: an answer copied outside its fence would otherwise ship with it."""
+    def runs(lines):  # lines too short to tell anything ("}", "return 0;") do not count
+        kept = [l.strip() for l in lines if len(l.strip()) >= 12]
+        return {tuple(kept[i:i + 4]) for i in range(len(kept) - 3)}
+    wanted = set().union(*(runs(block) for block in removed_blocks)) if removed_blocks else set()
+    found = []
+    for path in sorted(tree.rglob("*")):
+        if not path.is_file() or path.suffix == ".md":
+            continue  # walkthroughs quote single calls on purpose, as hints
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        for run in runs(text.splitlines()) & wanted:
+            found.append((str(path.relative_to(tree)), " / ".join(run)))
+    return found
 
 
 def _has_marker(path):
