@@ -8,7 +8,11 @@ JOBS   ?= 2
 TASK_DIRS := $(patsubst %/Makefile,%,$(sort $(wildcard task*/Makefile)))
 SUBMAKE   := $(MAKE) --no-print-directory
 
-all: common $(TASK_DIRS)
+all: check-deps common $(TASK_DIRS)
+
+# A clear message instead of a compiler error about a missing header.
+check-deps:
+	@grader/deps.sh --check
 
 help:
 	@echo "make                 build every program"
@@ -29,7 +33,7 @@ deps:
 common:
 	@$(SUBMAKE) -C common
 
-$(TASK_DIRS): common
+$(TASK_DIRS): check-deps common
 	@$(SUBMAKE) -C $@
 
 # Grading builds first; a task that does not build still gets graded (its tests fail with the
@@ -82,5 +86,5 @@ clean:
 	@for d in common $(TASK_DIRS); do $(SUBMAKE) -C $$d clean; done
 	rm -rf dist build
 
-.PHONY: all help deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences \
+.PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences \
 	bench clean
