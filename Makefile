@@ -14,16 +14,11 @@ all: check-deps common $(TASK_DIRS)
 check-deps:
 	@grader/deps.sh --check
 
-help:
+help::
 	@echo "make                 build every program"
 	@echo "sudo make deps       install the Debian packages the kit needs"
 	@echo "sudo make grade      grade every task (TASK=task2 for one, FORMAT=text|tap|junit|gradescope, OUT=file)"
 	@echo "make handout         dist/handout.tar.gz: the kit with every solution replaced by its stub"
-	@echo "sudo make grade SUBMISSION=dir|tarball   grade one student's submission"
-	@echo "sudo make grade-all SUBMISSIONS=dir JOBS=2   a gradebook for a folder of submissions"
-	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
-	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero)"
-	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
 	@echo "sudo make bench      benchmarks, side by side with runc and crun"
 	@echo "make clean           remove build outputs"
 
@@ -51,6 +46,13 @@ handout:
 	@python3 grader/handout.py
 
 # >>> instructor (grading a class and the kit's self-check: not part of the students' handout)
+help::
+	@echo "sudo make grade SUBMISSION=dir|tarball     grade one student's submission"
+	@echo "sudo make grade-all SUBMISSIONS=dir JOBS=2  a gradebook for a folder of submissions"
+	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
+	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero, each fence)"
+	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
+
 grade-all: deps
 	@test -n "$(SUBMISSIONS)" || { echo "usage: sudo make grade-all SUBMISSIONS=dir [JOBS=N]"; exit 2; }
 	@grader/grade-all.py --jobs $(JOBS) $(if $(OUT),--out $(OUT)) $(SUBMISSIONS) $(TASK)
