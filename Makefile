@@ -72,6 +72,8 @@ test: deps
 	@$(SUBMAKE) -C $(HANDOUT_DIR)/handout all
 	@grader/grade --expect zero --tree $(HANDOUT_DIR)/handout $(TASK)
 	@rm -rf $(HANDOUT_DIR)
+	@echo "== the grading machinery: submissions, gradebooks, report formats"
+	@bats --tap grader/selftest
 	@echo "== each fence alone: its tests must fail on its stub"
 	@grader/check-fences.sh $(TASK)
 	@echo "== self-check passed"

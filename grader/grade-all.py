@@ -47,8 +47,14 @@ def grade_one(path: Path, out: Path, timeout: int, tasks):
             proc.wait(timeout=timeout)
             status = "graded" if proc.returncode == 0 and result_file.exists() else "crashed"
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the whole grader, not just its shell
-            proc.wait()
+            # The whole grader, not just its shell: TERM first, so the runner removes its
+            # cgroups and kills what it started; KILL if it does not end in time.
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
             status = "timed out"
     seconds = time.monotonic() - start
     results = json.loads(result_file.read_text()) if status == "graded" else None

@@ -27,6 +27,7 @@ tasks=("$@")
 
 scratch=$(mktemp -d /tmp/kit-submission.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
+trap 'exit 143' TERM INT HUP
 if [ -f "$submission" ]; then
     mkdir "$scratch/unpacked"
     tar -xf "$submission" -C "$scratch/unpacked" --no-same-owner --no-same-permissions 2>/dev/null ||
