@@ -36,5 +36,13 @@ full=$(awk -F, 'NR > 1 && $3 == $4' "$work/book/gradebook.csv" | wc -l)
 printf '== grading (tasks: %s)\n' "${*:-all}"
 printf '  one submission            %7.1f s   (%s)\n' "$one" "$score"
 printf '  8 submissions, JOBS=2     %7.1f s   (%s graded, %s of them full marks)\n' "$batch" "$graded" "$full"
+# Under load every submission must still get the same score: name any test that did not.
+python3 - "$work/book/results" <<'PY'
+import json, pathlib, sys
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
+    for t in json.loads(f.read_text())["tests"]:
+        if t["score"] < t["max_score"]:
+            print(f"  lost under load: {f.stem}: {t['name']}: {t['output'].splitlines()[:3]}")
+PY
 printf '  speed-up over serial      %7.2f x   (8 x %.1f s / %.1f s; 2.00 is perfect for JOBS=2)\n' \
     "$(awk -v o="$one" -v b="$batch" 'BEGIN { print 8 * o / b }')" "$one" "$batch"
