@@ -19,13 +19,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 RESULT = re.compile(r"^(ok|not ok) (\d+) (.*?)(?: # (skip|SKIP)\b ?(.*))?$")
 POINTS = re.compile(r"\s*\[(\d+)\]\s*$")
-BATS_TRACE = re.compile(r"^\s*(\(?(from function|in test file) |`.*' failed$)")  # where bats saw it fail
+BATS_TRACE = re.compile(r"^\s*(\(?(from function|in test file) |`.*' failed)")  # where bats saw it fail
+FAILED_COMMAND = re.compile(r"^\s*`.*' failed")
 
 
 class Test:
     def __init__(self, task, suite, name, passed, points, output="", skipped=False,
                  hidden=False):
         self.task, self.suite, self.name, self.hidden = task, suite, name, hidden
+        self.failed_command = ""  # bats' "`cmd' failed": shown when nothing else explains
         self.passed, self.max_points, self.output = passed, points, output
         self.skipped = skipped
 
@@ -58,6 +60,11 @@ def parse_suite(tap_file: Path):
             text = line[2:] if line.startswith("# ") else line[1:]
             if not BATS_TRACE.match(text):
                 current.output += text + "\n"
+            elif FAILED_COMMAND.match(text):
+                current.failed_command = text.strip()
+    for t in tests:  # a failure with no message of its own: say at least what failed
+        if not t.passed and not t.output.strip() and t.failed_command:
+            t.output = t.failed_command + "\n"
     err = tap_file.with_suffix(".err")
     err_text = err.read_text(errors="replace").strip() if err.exists() else ""
     if planned is None or planned > len(tests):
