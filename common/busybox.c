@@ -1,6 +1,7 @@
 /* busybox.c - build a minimal busybox root filesystem (see kit/busybox.h). */
 #include "kit/busybox.h"
 #include "kit/err.h"
+#include "kit/file.h"
 #include "kit/run.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -61,16 +62,9 @@ static int copy_file(const char *src, const char *dst, mode_t mode)
         close(in);
         return -1;
     }
-    char buf[65536];
-    ssize_t n;
     int rc = 0;
-    while ((n = read(in, buf, sizeof(buf))) > 0)
-        if (write(out, buf, (size_t)n) != n) {
-            rc = kit_fail_errno("write %s", dst);
-            break;
-        }
-    if (n < 0)
-        rc = kit_fail_errno("read %s", src);
+    if (kit_copy_fd(in, out) < 0)
+        rc = kit_fail_errno("copy %s to %s", src, dst);
     close(in);
     if (close(out) < 0 && rc == 0)
         rc = kit_fail_errno("write %s", dst);

@@ -14,6 +14,7 @@
 
 #include "kit/cgroup.h"
 #include "kit/err.h"
+#include "kit/file.h"
 #include "kit/ns.h"
 #include "kit/run.h"
 #include "kit/sync.h"
@@ -241,17 +242,9 @@ static int copy_into_root(const char *root, const char *source, const char *dest
         close(in);
         return kit_fail_errno("create %s", target);
     }
-    char buf[65536];
-    ssize_t n;
     int rc = 0;
-    while ((n = read(in, buf, sizeof(buf))) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || write(out, buf, (size_t)n) != n) {
-            rc = kit_fail_errno("copy %s to %s", source, target);
-            break;
-        }
-    }
+    if (kit_copy_fd(in, out) < 0)
+        rc = kit_fail_errno("copy %s to %s", source, target);
     if (rc == 0 && fchmod(out, 0755) < 0)
         rc = kit_fail_errno("chmod %s", target);
     close(in);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "kit/err.h"
+#include "kit/file.h"
 #include "kit/rootfs.h"
 #include "kit/run.h"
 
@@ -219,13 +220,9 @@ static int copy_entry(const char *src, int dstdir, const char *name)
         close(in);
         return kit_fail_errno("create %s", name);
     }
-    char buf[65536];
-    ssize_t n;
     int rc = 0;
-    while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
-        if (n < 0 || write(out, buf, (size_t)n) != n)
-            rc = kit_fail_errno("copy %s", src);
-    }
+    if (kit_copy_fd(in, out) < 0)
+        rc = kit_fail_errno("copy %s", src);
     /* open(2) applied the umask; set the exact mode. */
     if (rc == 0 && fchmod(out, st.st_mode & 07777) < 0)
         rc = kit_fail_errno("chmod %s", name);
