@@ -17,6 +17,12 @@ make_submission() {
     cp "$KIT"/task1/*.c "$SUBS/$1/task1/"
 }
 
+# live_processes TEXT : PIDs of running processes whose command line holds TEXT.  Killed
+# processes whose parent is gone wait for PID 1 to reap them: a zombie is not left running.
+live_processes() {
+    ps -eo pid=,stat=,args= | awk -v t="$1" '$2 !~ /^Z/ && index($0, t) && !/awk -v t=/ { print $1 }'
+}
+
 score_of() { sed -n 's/^Score: //p' <<<"$1" | tail -n 1; }
 
 @test "a submission of the reference's files scores full marks" {
@@ -73,19 +79,26 @@ score_of() { sed -n 's/^Score: //p' <<<"$1" | tail -n 1; }
     expect_match "carol's row (a tarball)" "^carol,graded,([0-9]+),\\1," "$(grep '^carol,' "$csv")" \
         "tarballs are unpacked and graded like folders"
     expect_match "bob's row (empty)" "^bob,graded,0," "$(grep '^bob,' "$csv")" "an empty submission scores 0"
-    # A grader that runs past its time is stopped, marked, and the batch still ends; the
-    # stopped graders remove their cgroups and kill what they started.
+    # A submission that hangs (its namespace_prog never returns) is stopped after --timeout,
+    # marked, and the batch still ends; the stopped grader removes its cgroups and kills what
+    # it started.
+    mkdir -p "$BATS_TEST_TMPDIR/hang/dave/task1"
+    printf '#include <unistd.h>\nint main(void) { for (;;) pause(); }\n' \
+        >"$BATS_TEST_TMPDIR/hang/dave/task1/namespace_prog.c"
     local scopes_before
     scopes_before=$(find /sys/fs/cgroup -maxdepth 5 -name 'kit-grade-*' | sort)
-    run_t 200 "$KIT/grader/grade-all.py" --jobs 1 --timeout 5 --out "$BATS_TEST_TMPDIR/book2" "$SUBS" task1
-    expect_status 0 "grade-all should finish even when every run times out"
-    expect_eq "rows marked 'timed out'" 3 "$(grep -c ',timed out,' "$BATS_TEST_TMPDIR/book2/gradebook.csv")" \
-        "a run past --timeout is killed and marked"
-    expect_eq "grader cgroups left by the stopped runs" "" \
+    run_t 200 "$KIT/grader/grade-all.py" --timeout 20 --out "$BATS_TEST_TMPDIR/book2" \
+        "$BATS_TEST_TMPDIR/hang" task1
+    expect_status 0 "grade-all should finish even when a run times out"
+    expect_match "dave's row" "^dave,timed out," "$(grep '^dave,' "$BATS_TEST_TMPDIR/book2/gradebook.csv")" \
+        "a run past --timeout is stopped and marked"
+    expect_eq "grader cgroups left by the stopped run" "" \
         "$(comm -13 <(echo "$scopes_before") <(find /sys/fs/cgroup -maxdepth 5 -name 'kit-grade-*' | sort))" \
         "on SIGTERM the runner must still remove its scope"
-    expect_eq "processes left by the stopped runs" "" "$(pgrep -f "$SUBS" || true)" \
+    expect_eq "processes left by the stopped run" "" "$(live_processes "$BATS_TEST_TMPDIR/hang")" \
         "on SIGTERM every process of the run must go"
+    expect_eq "processes of the hanging program left" "" "$(live_processes /task1/namespace_prog)" \
+        "the grader kills what it started"
 }
 
 @test "every report format carries the same scores" {
