@@ -487,6 +487,28 @@ static int enable_controllers(const char *dir, const char *const *want, size_t n
     return 0;
 }
 
+/* mkdir -p of NAME's components below DIR, leaving DIR at the last one (the leaf).  On v2
+ * (WANT given) each parent on the way enables WANT for its children. */
+static int make_name_below(struct kit_cgroup *cg, char *dir, size_t dir_len, const char *name,
+                           const char *const *want, size_t n_want)
+{
+    char parts[PATH_MAX];
+    snprintf(parts, sizeof(parts), "%s", name);
+    char *save = NULL;
+    char *part = strtok_r(parts, "/", &save);
+    while (part) {
+        char *next = strtok_r(NULL, "/", &save);
+        if (descend(dir, dir_len, part) < 0)
+            return kit_fail_errno("cgroup path %s/%s", dir, part);
+        if (make_dir(cg, dir, next != NULL) < 0)
+            return -1;
+        if (next && want && enable_controllers(dir, want, n_want, false) < 0)
+            return -1;
+        part = next;
+    }
+    return 0;
+}
+
 /* The v2 part of create: enable WANT from the top of the hierarchy down to the caller's group
  * and through NAME's parents, then make the leaf.  Controllers enabled above the caller's
  * group stay enabled afterwards: other groups may have come to rely on them. */
@@ -511,20 +533,8 @@ static int create_v2(struct kit_cgroup *cg, const struct location *loc, const ch
     if (!(cg->v2_caller_dir = strdup(dir)))
         return -1;
     /* ... then NAME's components: parents get the controllers too, the last one is the leaf. */
-    char parts[PATH_MAX];
-    snprintf(parts, sizeof(parts), "%s", name);
-    save = NULL;
-    char *part = strtok_r(parts, "/", &save);
-    while (part) {
-        char *next = strtok_r(NULL, "/", &save);
-        if (descend(dir, sizeof(dir), part) < 0)
-            return kit_fail_errno("cgroup path %s/%s", dir, part);
-        if (make_dir(cg, dir, next != NULL) < 0)
-            return -1;
-        if (next && enable_controllers(dir, want, n_want, false) < 0)
-            return -1;
-        part = next;
-    }
+    if (make_name_below(cg, dir, sizeof(dir), name, want, n_want) < 0)
+        return -1;
     snprintf(leaf, leaf_len, "%s", dir);
     return 0;
 }
@@ -536,18 +546,8 @@ static int create_v1(struct kit_cgroup *cg, const struct location *loc, const ch
     char dir[PATH_MAX];
     if ((size_t)snprintf(dir, sizeof(dir), "%s%s", loc->mount, loc->self) >= sizeof(dir))
         return kit_fail("cgroup path too long: %s%s", loc->mount, loc->self);
-    char parts[PATH_MAX];
-    snprintf(parts, sizeof(parts), "%s", name);
-    char *save = NULL;
-    char *part = strtok_r(parts, "/", &save);
-    while (part) {
-        char *next = strtok_r(NULL, "/", &save);
-        if (descend(dir, sizeof(dir), part) < 0)
-            return kit_fail_errno("cgroup path %s/%s", dir, part);
-        if (make_dir(cg, dir, next != NULL) < 0)
-            return -1;
-        part = next;
-    }
+    if (make_name_below(cg, dir, sizeof(dir), name, NULL, 0) < 0)
+        return -1;
     snprintf(leaf, leaf_len, "%s", dir);
     return 0;
 }
