@@ -52,18 +52,19 @@ scope_create() {
 
 # Enable cpu, memory and pids for the children of every group from the v2 root down to DIR.
 _v2_enable_down_to() {
-    local target=$1 rel dir=$SCOPE_V2_MNT part c
-    rel=${target#"$SCOPE_V2_MNT"}
-    for part in $(tr '/' ' ' <<<"$rel"); do
-        for c in cpu memory pids; do
-            grep -qw "$c" "$dir/cgroup.controllers" 2>/dev/null &&
-                echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null
-        done
+    local dir=$SCOPE_V2_MNT part
+    _v2_enable_for_children "$dir"
+    for part in $(tr '/' ' ' <<<"${1#"$SCOPE_V2_MNT"}"); do
         dir=$dir/$part
+        _v2_enable_for_children "$dir"
     done
+}
+
+_v2_enable_for_children() {
+    local c
     for c in cpu memory pids; do
-        grep -qw "$c" "$dir/cgroup.controllers" 2>/dev/null &&
-            echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null
+        grep -qw "$c" "$1/cgroup.controllers" 2>/dev/null &&
+            echo "+$c" >"$1/cgroup.subtree_control" 2>/dev/null
     done
     return 0
 }
@@ -89,26 +90,33 @@ scope_run() {
 _procs_below() { find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un; }
 
 scope_reap() {
-    local suite=$1 d pid tries
+    local suite=$1 d
     local groups=()
     for d in "${SCOPE_DIRS[@]}"; do
         [ -d "$d/$suite" ] && groups+=("$d/$suite")
         [ -d "$d/work-$suite" ] && groups+=("$d/work-$suite")
     done
-    for d in "${groups[@]}"; do
+    _reap "${groups[@]}"
+}
+
+# _reap GROUP... : print, then kill, every process still below the groups; print and remove
+# the cgroups left below them; remove the groups themselves.
+_reap() {
+    local d pid sub
+    for d in "$@"; do
         for pid in $(_procs_below "$d"); do
             printf 'process %s left running: %s\n' "$pid" \
                 "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
         done
     done | sort -u
-    for tries in $(seq 50); do
+    for _ in $(seq 50); do
         local left=""
-        for d in "${groups[@]}"; do left+=" $(_procs_below "$d")"; done
+        for d in "$@"; do left+=" $(_procs_below "$d")"; done
         [ -z "${left// /}" ] && break
         kill -9 $left 2>/dev/null
         sleep 0.1
     done
-    for d in "${groups[@]}"; do
+    for d in "$@"; do
         # Groups the programs created and did not remove (deepest first).
         find "$d" -mindepth 1 -depth -type d | while read -r sub; do
             printf 'cgroup left behind: %s\n' "${sub#"$d"/}"
@@ -130,13 +138,11 @@ _rmdir_cgroup() {
     return 1
 }
 
+# Everything still in the scope (a run stopped half way) goes, then the scope itself.
 scope_destroy() {
-    local d sub
+    local d
     for d in "${SCOPE_DIRS[@]}"; do
-        [ -d "$d" ] || continue
-        for sub in "$d"/*/; do
-            [ -d "$sub" ] && scope_reap "$(basename "$sub")" >/dev/null
-        done
-        _rmdir_cgroup "$d"
+        [ -d "$d" ] && _reap "$d" >/dev/null
     done
+    return 0
 }
