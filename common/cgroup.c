@@ -509,15 +509,13 @@ static int make_name_below(struct kit_cgroup *cg, char *dir, size_t dir_len, con
     return 0;
 }
 
-/* The v2 part of create: enable WANT from the top of the hierarchy down to the caller's group
- * and through NAME's parents, then make the leaf.  Controllers enabled above the caller's
- * group stay enabled afterwards: other groups may have come to rely on them. */
-static int create_v2(struct kit_cgroup *cg, const struct location *loc, const char *name,
-                     const char *const *want, size_t n_want, char *leaf, size_t leaf_len)
+/* Enable WANT from the top of the v2 hierarchy down to LOC's group (the caller's own, or the
+ * runner's KIT_CGROUP_PARENT), leaving that group's path in DIR.  Controllers enabled above
+ * it stay enabled afterwards: other groups may have come to rely on them. */
+static int v2_enable_down_to(const struct location *loc, const char *const *want,
+                             size_t n_want, char *dir, size_t dir_len)
 {
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof(dir), "%s", loc->mount);
-    /* Ancestors from the mount point down to the caller's group ... */
+    snprintf(dir, dir_len, "%s", loc->mount);
     char rel[PATH_MAX];
     snprintf(rel, sizeof(rel), "%s", loc->self);
     char *save = NULL;
@@ -526,13 +524,22 @@ static int create_v2(struct kit_cgroup *cg, const struct location *loc, const ch
         if (enable_controllers(dir, want, n_want, is_caller) < 0)
             return -1;
         if (is_caller)
-            break;
-        if (descend(dir, sizeof(dir), part) < 0)
+            return 0;
+        if (descend(dir, dir_len, part) < 0)
             return kit_fail_errno("cgroup path %s/%s", dir, part);
     }
+}
+
+/* The v2 part of create: the parent's controllers (v2_enable_down_to), then NAME's
+ * components: parents get the controllers too, the last one is the leaf. */
+static int create_v2(struct kit_cgroup *cg, const struct location *loc, const char *name,
+                     const char *const *want, size_t n_want, char *leaf, size_t leaf_len)
+{
+    char dir[PATH_MAX];
+    if (v2_enable_down_to(loc, want, n_want, dir, sizeof(dir)) < 0)
+        return -1;
     if (!(cg->v2_caller_dir = strdup(dir)))
         return -1;
-    /* ... then NAME's components: parents get the controllers too, the last one is the leaf. */
     if (make_name_below(cg, dir, sizeof(dir), name, want, n_want) < 0)
         return -1;
     snprintf(leaf, leaf_len, "%s", dir);
@@ -621,6 +628,41 @@ fail:;
     kit_cgroup_destroy(cg);
     errno = saved;
     return NULL;
+}
+
+int kit_cgroup_parent_dir(const char *controller, char *out, size_t len)
+{
+    static const char *const all[] = {"cpu", "memory", "pids"};
+    struct location loc;
+    if (!controller || (strcmp(controller, "cpu") != 0 && strcmp(controller, "memory") != 0 &&
+                        strcmp(controller, "pids") != 0)) {
+        errno = EINVAL;
+        return kit_fail("cgroup controller '%s' unknown: want cpu, memory or pids",
+                        controller ? controller : "(null)");
+    }
+    if (locate(controller, &loc) < 0)
+        return kit_fail("no cgroup hierarchy with the %s controller found (see %s)",
+                        controller, mountinfo_file);
+    char dir[PATH_MAX];
+    if (loc.version == 1) {
+        if ((size_t)snprintf(dir, sizeof(dir), "%s%s", loc.mount, loc.self) >= sizeof(dir))
+            return kit_fail("cgroup path too long: %s%s", loc.mount, loc.self);
+    } else {
+        /* v2: one parent for all three, so every controller the kernel has on v2. */
+        const char *want[3];
+        size_t n_want = 0;
+        struct location other;
+        for (size_t i = 0; i < 3; i++)
+            if (locate(all[i], &other) == 0 && other.version == 2)
+                want[n_want++] = all[i];
+        if (v2_enable_down_to(&loc, want, n_want, dir, sizeof(dir)) < 0)
+            return -1;
+    }
+    if ((size_t)snprintf(out, len, "%s", dir) >= len) {
+        errno = ENAMETOOLONG;
+        return kit_fail("cgroup path too long for the caller's buffer: %s", dir);
+    }
+    return 0;
 }
 
 /* ---------- limits ------------------------------------------------------------------------- */

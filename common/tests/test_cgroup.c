@@ -446,6 +446,103 @@ static void hybrid_uses_v1(void **state)
     assert_false(exists("/sys/fs/cgroup/cpu/box"));
 }
 
+/* ---- kit_cgroup_parent_dir ------------------------------------------------------------------ */
+
+static void v1_parent_dir_is_the_callers_group(void **state)
+{
+    (void)state;
+    fake_v1();
+    char dir[PATH_MAX];
+    assert_int_equal(kit_cgroup_parent_dir("cpu", dir, sizeof(dir)), 0);
+    assert_string_equal(dir, at("/sys/fs/cgroup/cpu"));
+    assert_int_equal(kit_cgroup_parent_dir("memory", dir, sizeof(dir)), 0);
+    assert_string_equal(dir, at("/sys/fs/cgroup/memory/confined/job"));
+    assert_int_equal(kit_cgroup_parent_dir("pids", dir, sizeof(dir)), 0);
+    assert_string_equal(dir, at("/sys/fs/cgroup/pids"));
+}
+
+static void v2_parent_dir_hands_every_controller_down(void **state)
+{
+    (void)state;
+    fake_v2();
+    char cpu[PATH_MAX], mem[PATH_MAX];
+    assert_int_equal(kit_cgroup_parent_dir("cpu", cpu, sizeof(cpu)), 0);
+    /* A parent with no processes of its own, handing cpu, memory and pids to its children;
+     * on the way down only what is missing is enabled. */
+    assert_string_equal(get("/sys/fs/cgroup/cgroup.subtree_control"), "+cpu");
+    assert_string_equal(get("/sys/fs/cgroup/user.slice/cgroup.subtree_control"),
+                        "+cpu +memory +pids");
+    /* Without systemd: the caller's own group, its processes moved into a leaf child. */
+    assert_string_equal(cpu, at(SCOPE));
+    assert_string_equal(get(SCOPE "/cgroup.subtree_control"), "+cpu +memory +pids");
+    assert_string_equal(get(SCOPE "/kit-leaf/cgroup.procs"), "4242\n4243\n");
+    put(SCOPE "/cgroup.procs", ""); /* the kernel empties the group on the move */
+    assert_int_equal(kit_cgroup_parent_dir("memory", mem, sizeof(mem)), 0);
+    assert_string_equal(cpu, mem); /* one tree: one parent */
+}
+
+static void v2_parent_dir_of_the_runner(void **state)
+{
+    (void)state;
+    fake_v2();
+    put("/sys/fs/cgroup/grade/cgroup.controllers", "cpu memory pids\n");
+    put("/sys/fs/cgroup/grade/cgroup.subtree_control", "cpu memory pids\n");
+    put("/sys/fs/cgroup/grade/cgroup.type", "domain\n");
+    put("/sys/fs/cgroup/grade/cgroup.procs", "");
+    put("/sys/fs/cgroup/grade/work/cgroup.controllers", "cpu memory pids\n");
+    put("/sys/fs/cgroup/grade/work/cgroup.subtree_control", "");
+    put("/sys/fs/cgroup/grade/work/cgroup.type", "domain\n");
+    put("/sys/fs/cgroup/grade/work/cgroup.procs", "");
+    setenv("KIT_CGROUP_PARENT", "/grade/work", 1);
+    char dir[PATH_MAX];
+    assert_int_equal(kit_cgroup_parent_dir("pids", dir, sizeof(dir)), 0);
+    assert_string_equal(dir, at("/sys/fs/cgroup/grade/work"));
+    assert_string_equal(get("/sys/fs/cgroup/grade/work/cgroup.subtree_control"),
+                        "+cpu +memory +pids");
+    assert_false(exists(SCOPE "/kit-leaf")); /* nobody was moved */
+}
+
+static void v2_parent_dir_without_cpu_hands_down_the_rest(void **state)
+{
+    (void)state;
+    fake_v2();
+    put("/sys/fs/cgroup/cgroup.controllers", "memory pids\n");
+    char dir[PATH_MAX];
+    assert_int_equal(kit_cgroup_parent_dir("memory", dir, sizeof(dir)), 0);
+    assert_string_equal(get("/sys/fs/cgroup/user.slice/cgroup.subtree_control"),
+                        "+memory +pids");
+    assert_int_equal(kit_cgroup_parent_dir("cpu", dir, sizeof(dir)), -1);
+}
+
+static void parent_dir_refusals(void **state)
+{
+    (void)state;
+    fake_v1();
+    char dir[PATH_MAX], tiny[8];
+    errno = 0;
+    assert_int_equal(kit_cgroup_parent_dir("cpuset", dir, sizeof(dir)), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(kit_cgroup_parent_dir(NULL, dir, sizeof(dir)), -1);
+    assert_int_equal(kit_cgroup_parent_dir("memory", tiny, sizeof(tiny)), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    fake_system("22 1 8:1 / / rw - ext4 /dev/vda rw\n", "0::/\n");
+    assert_int_equal(kit_cgroup_parent_dir("pids", dir, sizeof(dir)), -1);
+}
+
+static void hybrid_parent_dir_is_v1(void **state)
+{
+    (void)state;
+    fake_system(V1_MOUNTS "41 30 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n",
+                V1_SELF "0::/\n");
+    mkdirs("/sys/fs/cgroup/memory/confined/job");
+    put("/sys/fs/cgroup/unified/cgroup.controllers", "");
+    put("/sys/fs/cgroup/unified/cgroup.subtree_control", "");
+    char dir[PATH_MAX];
+    assert_int_equal(kit_cgroup_parent_dir("memory", dir, sizeof(dir)), 0);
+    assert_string_equal(dir, at("/sys/fs/cgroup/memory/confined/job"));
+    assert_string_equal(get("/sys/fs/cgroup/unified/cgroup.subtree_control"), "");
+}
+
 /* ---- refusals ------------------------------------------------------------------------------- */
 
 static void bad_names_refused(void **state)
@@ -507,6 +604,12 @@ int main(void)
         T(bad_names_refused),
         T(no_cgroups_at_all),
         T(v2_without_controllers_creates_nothing),
+        T(v1_parent_dir_is_the_callers_group),
+        T(v2_parent_dir_hands_every_controller_down),
+        T(v2_parent_dir_of_the_runner),
+        T(v2_parent_dir_without_cpu_hands_down_the_rest),
+        T(parent_dir_refusals),
+        T(hybrid_parent_dir_is_v1),
     };
     return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);
 }

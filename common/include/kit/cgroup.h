@@ -13,6 +13,7 @@
 #define KIT_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 enum kit_cgroup_version { KIT_CGROUP_NONE = 0, KIT_CGROUP_V1 = 1, KIT_CGROUP_V2 = 2 };
@@ -27,6 +28,15 @@ void kit_cgroup_use_fake_system(const char *fs_root, const char *mountinfo,
 
 /* Which layout the cpu, memory and pids controllers live in here. */
 enum kit_cgroup_version kit_cgroup_detect(void);
+
+/* The directory in which this program may create its own cgroups for CONTROLLER ("cpu",
+ * "memory" or "pids"): on v1 the caller's group in that controller's hierarchy; on v2 one
+ * directory for every controller that holds no processes and lists cpu, memory and pids (those
+ * the kernel has) in its cgroup.subtree_control, so a group made in it has cpu.max,
+ * memory.max, pids.max.  Under systemd on v2 it is a delegated unit of the kit's own (see
+ * ARCHITECTURE.md); elsewhere below the caller's group.  Writes the path to OUT.
+ * 0, or -1 with a message printed. */
+int kit_cgroup_parent_dir(const char *controller, char *out, size_t len);
 
 /* Create NAME (one path component, or a/b for nesting) below the caller's own cgroup, in every
  * hierarchy that holds cpu, cpuacct, memory or pids (v1), or once (v2, enabling those
