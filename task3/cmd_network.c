@@ -126,13 +126,7 @@ static int add_network(const char *name, bool internet, const struct kit_nft_por
 
     /* From here on, a failure undoes everything.  The record is written first so that even
      * a conductor killed half way leaves something stop can clean up from. */
-    char sysctl[128];
-    snprintf(sysctl, sizeof(sysctl), "net/ipv4/conf/%s/route_localnet", ns.host_if);
-    if (net_state_save(&ns) < 0 || net_wire(&ns, c.init_pid) < 0 ||
-        /* localhost:OUTER is DNATed to the container with source 127.0.0.1, which the kernel
-         * refuses to route out of a real interface unless route_localnet is on for it; only
-         * our own veth's setting is changed, and it goes away with the veth. */
-        (nports && kit_sysctl_write(sysctl, "1") < 0) || net_rules_apply(&ns) < 0 ||
+    if (net_state_save(&ns) < 0 || net_wire(&ns, c.init_pid) < 0 || net_rules_apply(&ns) < 0 ||
         ((internet || nports) && enable_forwarding() < 0)) {
         undo_network(&ns);
         return kit_fail("addnetwork %s: nothing was changed", name);
@@ -260,9 +254,7 @@ int conductor_network_teardown(const char *name)
         struct net_state other;
         if (net_state_load(ns.peers[i], &other) < 0)
             continue;
-        char script[256];
-        if (kit_nft_peer_script(other.table, ns.host_if, false, script, sizeof(script)) == 0 &&
-            kit_nft_table_exists("ip", other.table) == 1 && kit_nft_run(script) < 0)
+        if (kit_nft_table_exists("ip", other.table) == 1 && net_rules_unpeer(&other, ns.host_if) < 0)
             rc = -1;
         int kept = 0;
         for (int j = 0; j < other.npeers; j++)

@@ -20,6 +20,19 @@
 #include "kit/ns.h"
 #include "kit/run.h"
 
+/* >>> 3.b Enter the container, as `nsenter --target PID --all` + `chroot` would:
+ *     join_cgroups(c): move this process into each cgroup the container's PID 1 was put in
+ *       (the "cgroup=DIR" lines of c->dir/config; record_load/record_get read them): a
+ *       process joins a group by writing its PID to the group's cgroup.procs (cgroups(7)), so
+ *       the container's limits apply to what exec starts too.
+ *     join_container(pid): the namespaces and the root of process PID (the container's PID 1).
+ *       Each namespace is a file /proc/PID/ns/NAME that setns(2) takes; /proc/PID/root is the
+ *       root directory (proc(5)).  Which namespaces did run give PID 1?  Once you are in its
+ *       mount namespace the host's /proc is gone, so open everything before the first setns,
+ *       and join the mount namespace last.  Then make the opened root your "/" (fchdir(2),
+ *       chroot(2)).  Only children enter a PID namespace: the caller forks afterwards.
+ *     Each returns 0, or -1 after a message.
+ *     Test: conductor exec NAME -- readlink /proc/self/ns/uts equals /proc/PID/ns/uts */
 /* Move ourselves into every cgroup the container's PID 1 was put in (paths from config). */
 static int join_cgroups(const struct container *c)
 {
@@ -45,12 +58,6 @@ static int join_cgroups(const struct container *c)
     return rc;
 }
 
-/* >>> 3.b Join the namespaces and the root of process PID (the container's PID 1): open
- *     /proc/PID/ns/{ipc,uts,net,pid,mnt} and /proc/PID/root first (after joining the mount
- *     namespace the host's /proc is gone), then setns(2) into each one (mnt last), then
- *     fchdir(2) to the root fd and chroot(".") so "/" is the container's root.  The caller
- *     forks afterwards: only its children enter the PID namespace.
- *     Test: conductor exec NAME -- readlink /proc/self/ns/uts equals /proc/PID/ns/uts */
 static int join_container(pid_t pid)
 {
     static const char *const names[] = {"ipc", "uts", "net", "pid", "mnt"};
@@ -75,7 +82,7 @@ static int join_container(pid_t pid)
     close(rootfd);
     return 0;
 }
-/* <<< 3.b stub: static int join_container(pid_t pid) { (void)pid; return kit_fail("exec: not implemented (3.b)"); } */
+/* <<< 3.b stub: static int join_cgroups(const struct container *c) { (void)c; return kit_fail("exec: not implemented (3.b)"); } static int join_container(pid_t pid) { (void)pid; return kit_fail("exec: not implemented (3.b)"); } */
 
 int cmd_exec(int argc, char **argv)
 {

@@ -6,11 +6,10 @@
  * reach each other; with a default route via the host end, the container can send anything
  * else to the host, which forwards it (or not: that is the firewall's job, net_rules.c).
  *
- * Each step and its ip(8) equivalent:
- *   ip link add ve-NAME type veth peer name eth0 netns PID
- *   ip addr add 10.88.N.1/24 dev ve-NAME;  ip link set ve-NAME up
- *   nsenter --net=/proc/PID/ns/net:  ip link set lo up; ip addr add 10.88.N.2/24 dev eth0;
- *                                    ip link set eth0 up; ip route add default via 10.88.N.1
+ * The kernel rules (veth(4), ip-link(8), ip-address(8), ip-route(8)): a link is created
+ * down and passes nothing until it is up; an address on a link that is up brings the route
+ * to its subnet; a route "via" a gateway is refused unless the gateway is reachable already.
+ * Inside a fresh network namespace even loopback is down.
  */
 #include "network.h"
 
@@ -26,18 +25,19 @@ int net_wire(const struct net_state *ns, pid_t init_pid)
     struct nl_sock *inside = host ? kit_nl_open(init_pid) : NULL;
     if (!inside)
         goto out;
-    /* >>> 3.c Wire the container's network namespace to the host's with a veth pair:
-     *       - create the pair: ns->host_if here, its peer NET_CONTAINER_IF directly in the netns
-     *         of init_pid (kit_veth_create);
-     *       - host end: address ns->host_cidr, then up (kit_addr_add, kit_link_up);
-     *       - inside (through the socket `inside`): loopback up, ns->cidr on the container
-     *         end, up, and the default route via ns->host_addr (kit_route_default).
-     *     Each helper prints its own error; return -1 on the first failure. */
+    /* >>> 3.c Wire the container's network namespace to the host's with a veth pair: the
+     *     host end ns->host_if here, its peer NET_CONTAINER_IF made directly in init_pid's
+     *     netns (so its name only has to be free in there); ns->host_cidr on the host end,
+     *     ns->cidr on the container's, which reaches everything else through ns->host_addr.
+     *     Use the netlink helpers of kit/net.h: `host` acts in the host's netns, `inside` in
+     *     the container's.  In which order must the steps go (see the rules above)?  Each
+     *     helper prints its own error; return -1 (goto out) on the first failure.
+     *     Test: nsenter --net=/proc/PID/ns/net ip route  shows a default route */
     if (kit_veth_create(host, ns->host_if, NET_CONTAINER_IF, init_pid) < 0 ||
         kit_addr_add(host, ns->host_if, ns->host_cidr) < 0 || kit_link_up(host, ns->host_if) < 0)
         goto out;
-    /* Order inside matters: the default route needs the gateway to be reachable already,
-     * i.e. the /24 route that comes with the address on an interface that is up. */
+    /* The default route needs the gateway to be reachable already, i.e. the /24 route that
+     * comes with the address on an interface that is up. */
     if (kit_link_up(inside, "lo") < 0 || kit_addr_add(inside, NET_CONTAINER_IF, ns->cidr) < 0 ||
         kit_link_up(inside, NET_CONTAINER_IF) < 0 || kit_route_default(inside, ns->host_addr) < 0)
         goto out;

@@ -61,9 +61,26 @@ int net_unwire(const char *host_if);
 int net_default_interface(char *buf, size_t len);
 
 /* ---- firewall (net_rules.c) ---- */
+/* The text of an nft script, appended to with nft_put (printf-like); too long a text sets
+ * OVERFLOW and the script is refused as a whole. */
+struct nft_text {
+    char buf[16384];
+    size_t used;
+    bool overflow;
+};
+void nft_put(struct nft_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Task 3.c: the container's table after "create table ip NS->table"; the command that adds
+ * (ADD) or removes PEER_IF to/from TABLE's peers; route_localnet on the veth's host end.
+ * Each 0, or -1 after a message. */
+int net_rules_script(const struct net_state *ns, struct nft_text *t);
+int net_peer_script(const char *table, const char *peer_if, bool add, struct nft_text *t);
+int net_allow_localnet(const struct net_state *ns);
+
 int net_rules_apply(const struct net_state *ns);     /* the container's table, atomically */
 int net_rules_remove(const struct net_state *ns);    /* delete the table (missing: fine) */
 /* Add (or remove) each of A and B to the other's @peers set, in one transaction. */
 int net_rules_peer(const struct net_state *a, const struct net_state *b, bool add);
+/* Remove PEER_IF from NS's @peers set (a peer of NS is being stopped). */
+int net_rules_unpeer(const struct net_state *ns, const char *peer_if);
 
 #endif

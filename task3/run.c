@@ -22,13 +22,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kit/cgroup.h"
 #include "kit/err.h"
-#include "kit/ns.h"
+#include "kit/exec.h"
 #include "kit/rootfs.h"
 #include "kit/run.h"
 #include "kit/sync.h"
@@ -67,85 +71,174 @@ static int bind_terminal(const char *root)
     return 0;
 }
 
-/* >>> 3.a Start the container: start_container() clones a child into new UTS, PID, mount,
- *     network and IPC namespaces (kit_clone) running container_init(), which
- *       - waits at s->gate until the parent has put it into the cgroup,
- *       - makes its mounts private, mounts the overlay of the image on c->dir/root
- *         (mount_layers with c->dir/upper and c->dir/work),
- *       - mounts proc, sys and a minimal dev inside (kit_mount_proc/sys/dev), and the
- *         caller's terminal as root/dev/console (bind_terminal),
- *       - binds c->dir/hostname and c->dir/resolv.conf on root/etc/hostname and
- *         root/etc/resolv.conf (kit_make_mount_point + kit_bind_mount),
- *       - sets the hostname to the container's name, pivot_roots into root/
- *         (kit_pivot_root, then kit_mask_proc_and_sys), chdirs to the image's WORKDIR,
- *       - execs s->cmd (or the image's CMD, else /bin/bash, else /bin/sh) with
- *         container_environment(): it becomes PID 1.
- *     On any failure it calls setup_failed(s) and returns its value.
- *     Test: conductor run busybox-img c1 -- sh -c 'echo $$; hostname' prints 1 and c1. */
-static int container_init(void *arg)
+static int container_init(void *arg);
+
+/* >>> 3.a Start the container.  Three steps, each one kernel interface (container_init, below,
+ *     calls them in this order and execs the command; you write these three):
+ *     start_container(s): clone(2) a child running container_init(s) as PID 1 of new UTS,
+ *       PID, mount, network and IPC namespaces.  Without CLONE_VM the child needs a stack of
+ *       its own (mmap(2) one); the parent learns of its end through the exit signal.
+ *     make_root(s, root): in the child's mount namespace, which starts as a copy of the
+ *       host's: stop propagation back to the host first (mount(2) with MS_PRIVATE, see
+ *       mount_namespaces(7)), then the overlay of the image on ROOT (mount_layers, 3.d, with
+ *       c->dir/upper and c->dir/work), a proc for the new PID namespace (proc(5)), a
+ *       read-only sysfs (it shows the namespace of the mounter: sysfs(5)), and a /dev of its
+ *       own: a tmpfs with the character devices null, zero, full, random, urandom and tty
+ *       (mknod(2); their numbers are in the kernel's Documentation/admin-guide/devices.txt),
+ *       a new devpts instance on dev/pts with dev/ptmx pointing into it (devpts in
+ *       Documentation/filesystems/devpts.rst) and a tmpfs on dev/shm.  Then c->dir/hostname
+ *       and c->dir/resolv.conf bound over ROOT/etc/hostname and ROOT/etc/resolv.conf (a bind
+ *       mount needs an existing file to land on; creating one in ROOT copies it up).
+ *     enter_root(s, root): the container's hostname (its name), then make ROOT "/" with
+ *       pivot_root(2) (read its NOTES: new_root and put_old may be the same directory) and
+ *       leave nothing of the host reachable (umount2(2)), ending in the new "/".
+ *     Each returns 0, or -1 after a message (kit_fail_errno).
+ *     Test: conductor run IMG c1 -- sh -c 'echo $$; hostname; ls /proc /sys /dev' */
+#define STACK_SIZE (1024 * 1024)
+
+static pid_t start_container(struct start_spec *s)
 {
-    struct start_spec *s = arg;
+    /* Only children enter a new PID namespace, never the caller: that is why this is clone
+     * and not unshare.  SIGCHLD: the parent's waitpid sees the child as an ordinary one. */
+    char *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -1;
+    int flags = CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC;
+    pid_t pid = clone(container_init, stack + STACK_SIZE, flags | SIGCHLD, s);
+    int saved = errno;
+    munmap(stack, STACK_SIZE); /* the child has its own copy of the mapping */
+    errno = saved;
+    return pid;
+}
+
+/* mkdir ROOT/REL if needed, then mount(SOURCE, ROOT/REL, TYPE, FLAGS, DATA). */
+static int mount_in(const char *root, const char *rel, const char *source, const char *type,
+                    unsigned long flags, const char *data)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+        return kit_fail_errno("mkdir %s", path);
+    if (mount(source, path, type, flags, data) < 0)
+        return kit_fail_errno("mount %s on %s", type ? type : source, path);
+    return 0;
+}
+
+static int make_dev(const char *root)
+{
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+    } nodes[] = {{"null", 1, 3}, {"zero", 1, 5},    {"full", 1, 7},
+                 {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+    char path[PATH_MAX];
+    if (mount_in(root, "dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755") < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        snprintf(path, sizeof(path), "%s/dev/%s", root, nodes[i].name);
+        /* mknod's mode is filtered by the umask: chmod afterwards for rw to everyone. */
+        if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) < 0 ||
+            chmod(path, 0666) < 0)
+            return kit_fail_errno("mknod %s", path);
+    }
+    /* newinstance: the container's ptys are its own, not the host's /dev/pts. */
+    if (mount_in(root, "dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+                 "newinstance,ptmxmode=0666,mode=0620") < 0 ||
+        mount_in(root, "dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        return -1;
+    snprintf(path, sizeof(path), "%s/dev/ptmx", root);
+    if (symlink("pts/ptmx", path) < 0)
+        return kit_fail_errno("symlink %s", path);
+    return 0;
+}
+
+static int make_root(const struct start_spec *s, const char *root)
+{
     const struct container *c = s->c;
-    char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
-    snprintf(root, sizeof(root), "%s/root", c->dir);
+    char upper[PATH_MAX], work[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
     snprintf(upper, sizeof(upper), "%s/upper", c->dir);
     snprintf(work, sizeof(work), "%s/work", c->dir);
-
-    if (kit_gate_wait(&s->gate) < 0)
-        return setup_failed(s);
-    /* Our mount namespace is a copy of the host's: make it private first, or the mounts below
-     * would propagate back to the host's (shared) mounts. */
-    if (kit_make_mounts_private() < 0 || mount_layers(s->img, upper, work, root) < 0 ||
-        kit_mount_proc(root) < 0 || kit_mount_sys(root) < 0 || kit_mount_dev(root, false) < 0 ||
-        bind_terminal(root) < 0)
-        return setup_failed(s);
+    /* Without this, every mount below would propagate to the host's shared mounts. */
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return kit_fail_errno("make / private");
+    if (mount_layers(s->img, upper, work, root) < 0 ||
+        mount_in(root, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+        mount_in(root, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 NULL) < 0 ||
+        make_dev(root) < 0)
+        return -1;
+    snprintf(dst, sizeof(dst), "%s/etc", root);
+    if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+        return kit_fail_errno("mkdir %s", dst);
     static const char *const files[] = {"hostname", "resolv.conf"};
     for (size_t i = 0; i < 2; i++) {
         snprintf(src, sizeof(src), "%s/%s", c->dir, files[i]);
         snprintf(dst, sizeof(dst), "%s/etc/%s", root, files[i]);
-        /* Create the mount point only if missing: opening an image file for writing would copy
-         * it up into the container's layer. */
-        if ((!path_exists(dst) && kit_make_mount_point(dst, false) < 0) ||
-            kit_bind_mount(src, dst, false) < 0)
-            return setup_failed(s);
+        if (access(dst, F_OK) < 0) {
+            int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+            if (fd < 0)
+                return kit_fail_errno("create %s", dst);
+            close(fd);
+        }
+        if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+            return kit_fail_errno("bind %s on %s", src, dst);
     }
-    if (sethostname(c->name, strlen(c->name)) < 0) {
-        kit_fail_errno("sethostname");
-        return setup_failed(s);
-    }
-    if (kit_pivot_root(root) < 0 || kit_mask_proc_and_sys() < 0)
+    return 0;
+}
+
+static int enter_root(const struct start_spec *s, const char *root)
+{
+    if (sethostname(s->c->name, strlen(s->c->name)) < 0)
+        return kit_fail_errno("sethostname");
+    /* ROOT is the overlay's mount point, as pivot_root wants.  With ".", "." the old root
+     * ends up stacked on top of the new one; detaching "." then takes it (and every host
+     * mount below it) away, leaving the new root. */
+    if (chdir(root) < 0)
+        return kit_fail_errno("chdir %s", root);
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return kit_fail_errno("pivot_root %s", root);
+    if (umount2(".", MNT_DETACH) < 0)
+        return kit_fail_errno("detach the old root");
+    if (chdir("/") < 0)
+        return kit_fail_errno("chdir /");
+    return 0;
+}
+/* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)container_init; errno = ENOSYS; return -1; } static int make_root(const struct start_spec *s, const char *root) { (void)s; (void)root; return kit_fail("run: not implemented (3.a)"); } static int enter_root(const struct start_spec *s, const char *root) { (void)s; (void)root; return kit_fail("run: not implemented (3.a)"); } */
+
+/* The child: PID 1 of the new namespaces.  It waits until the parent has put it into the
+ * cgroup (and wired its network), builds its root (3.a), hides what runc's default spec
+ * hides, and execs the command.  Any failure is reported on the report pipe. */
+static int container_init(void *arg)
+{
+    struct start_spec *s = arg;
+    char root[PATH_MAX];
+    snprintf(root, sizeof(root), "%s/root", s->c->dir);
+    if (kit_gate_wait(&s->gate) < 0 || make_root(s, root) < 0 || bind_terminal(root) < 0 ||
+        enter_root(s, root) < 0 || kit_mask_proc_and_sys() < 0)
         return setup_failed(s);
     const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
     if (chdir(workdir) < 0) {
         kit_fail_errno("chdir %s", workdir);
         return setup_failed(s);
     }
-    char **env = container_environment(s->img, c->name);
-    if (s->cmd) {
-        execvpe(s->cmd[0], s->cmd, env);
-        kit_fail_errno("exec %s", s->cmd[0]);
-        return setup_failed(s);
-    }
-    if (s->img->ncmd > 0) {
-        execvpe(s->img->cmd[0], s->img->cmd, env);
-        kit_fail_errno("exec %s", s->img->cmd[0]);
-        return setup_failed(s);
-    }
+    char **env = container_environment(s->img, s->c->name);
     char *bash[] = {"/bin/bash", NULL}, *sh[] = {"/bin/sh", NULL};
+    char *const *cmd = s->cmd ? s->cmd : s->img->ncmd > 0 ? s->img->cmd : NULL;
+    if (kit_exec_prepare(&s->report_fd, 1) < 0) {
+        kit_fail_errno("prepare exec");
+        return setup_failed(s);
+    }
+    if (cmd) {
+        execvpe(cmd[0], cmd, env);
+        kit_fail_errno("exec %s", cmd[0]);
+        return setup_failed(s);
+    }
     execve(bash[0], bash, env);
     execve(sh[0], sh, env);
     kit_fail_errno("exec /bin/sh");
     return setup_failed(s);
 }
-
-static pid_t start_container(struct start_spec *s)
-{
-    /* CLONE_NEWPID: the child is PID 1 of a new PID namespace (only children are moved into
-     * a new PID namespace, never the caller: that is why it is clone and not unshare). */
-    return kit_clone(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC,
-                     container_init, s);
-}
-/* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)setup_failed; (void)bind_terminal; errno = ENOSYS; return -1; } */
 
 /* "512m", "1g", "1048576" -> bytes; -1 if malformed. */
 static long long parse_size(const char *text)

@@ -5,8 +5,8 @@
  * nftables applies as one transaction: either every rule is in, or none is.  Removing the
  * container's rules is one command, `delete table`, also atomic.
  *
- * kit_nft_run()/the table helpers link with -lnftables; the script builder (nft_rules.c)
- * needs no library, so it is unit tested as plain text.
+ * kit_nft_run()/the table helpers link with -lnftables; the name checks (nft_rules.c) need
+ * no library.  The rules of a container's table are task 3.c (task3/net_rules.c).
  */
 #ifndef KIT_NFT_H
 #define KIT_NFT_H
@@ -29,7 +29,7 @@ int kit_nft_table_exists(const char *family, const char *name);
 /* Delete table FAMILY NAME with everything in it.  A missing table counts as deleted (0). */
 int kit_nft_table_delete(const char *family, const char *name);
 
-/* ---- one container's table as text (nft_rules.c, no library) ---- */
+/* ---- names in scripts (nft_rules.c, no library) ---- */
 
 #define KIT_NFT_MAX_PORTS 16
 
@@ -38,34 +38,11 @@ struct kit_nft_port {
     unsigned outer; /* port on the host */
 };
 
-struct kit_nft_container {
-    const char *table;        /* table name, e.g. "kit_ve-web" (family ip) */
-    const char *host_if;      /* host end of the container's veth */
-    const char *subnet;       /* the container's /24, "10.88.1.0/24" */
-    const char *address;      /* the container's address, "10.88.1.2" */
-    const char *uplink;       /* the host's default interface (used when internet is set) */
-    bool internet;            /* masquerade out of UPLINK and let the container's traffic out */
-    size_t nports;
-    struct kit_nft_port ports[KIT_NFT_MAX_PORTS];
-};
+/* 1 if S (1-64 characters of [A-Za-z0-9-_./:]) may go into a script as a name or between
+ * quotes: it cannot end a string or start another command.  0 otherwise. */
+int kit_nft_word_ok(const char *s);
 
 /* The table name for a container whose host interface is HOST_IF: "kit_" + HOST_IF. */
 int kit_nft_table_name(const char *host_if, char *buf, size_t len);
-
-/* Write into BUF the script that creates C's table ("create table" first, so it fails if a
- * table of that name is already there, and nothing is changed).  What it does:
- *   forward:  the container talks to its peers (set @peers), to the uplink if INTERNET, and
- *             answers forwarded ports; anything else from or to its veth is dropped.
- *   prerouting/output (dnat): TCP to a local address on port OUTER goes to ADDRESS:INNER,
- *             whether it comes from another host (prerouting) or the host itself (output).
- *   postrouting (snat): masquerade SUBNET out of UPLINK if INTERNET; masquerade 127.0.0.0/8
- *             sources going to the veth (connections to localhost:OUTER), which also needs
- *             route_localnet on HOST_IF (docs/networking.md explains both).
- * -1 with errno EINVAL (missing field, bad port) or ENOSPC (BUF too small). */
-int kit_nft_container_script(const struct kit_nft_container *c, char *buf, size_t len);
-
-/* Scripts that add / remove interface PEER_IF to / from TABLE's @peers set. */
-int kit_nft_peer_script(const char *table, const char *peer_if, bool add, char *buf,
-                        size_t len);
 
 #endif
