@@ -24,6 +24,11 @@ setup_file() {
     # The internet gets a route back to the containers' pool: a real ISP would not, but here
     # a packet leaking out unmasqueraded would be answered, so a leak shows in the recorder.
     lab_inet ip route add "$SUBNET_PREFIX.0.0/16" via "$LAB_HOST_UP_ADDR"
+    # The internet may answer the LAN client directly (the host routes for it, unchanged),
+    # and the client may try the containers' addresses directly: what must not get through
+    # shows that way.
+    lab_inet ip route add "$LAB_CLIENT_ADDR/32" via "$LAB_HOST_UP_ADDR"
+    lab_client ip route add "$SUBNET_PREFIX.0.0/16" via "$LAB_HOST_LAN_ADDR"
     [ -x "$C" ] && lab_host "$C" build netbb "$BATS_FILE_TMPDIR/bb/Conductorfile" >/dev/null 2>&1
     return 0
 }
@@ -81,7 +86,8 @@ addnetwork() {
 wait_http() {
     local body
     for _ in $(seq 30); do
-        body=$(http "$1" "$2")
+        # `|| true`: under bats' errexit a failed assignment would end the test at once.
+        body=$(http "$1" "$2") || true
         [ "$body" = "$3" ] && return 0
         sleep 0.1
     done
@@ -155,6 +161,38 @@ wait_http() {
         "the host's own connections never pass prerouting: they need a DNAT rule in the output hook"
     wait_http lab_host "http://127.0.0.1:3005/" hello-web5 \
         "localhost: output DNAT, plus route_localnet on the veth and a masquerade of 127.0.0.0/8 (else the container answers its own loopback)"
+    expect_eq "net.ipv4.conf.all.route_localnet on the host" 0 \
+        "$(lab_host cat /proc/sys/net/ipv4/conf/all/route_localnet)" \
+        "set route_localnet on the container's veth only: conf/all opens 127/8 on every interface"
+}
+
+@test "3.c conductor addnetwork -i -e: only that port of the host's own addresses is forwarded, only the containers are NATed [4]" {
+    started="${started:-} web9"
+    lab_run_t 20 "$C" run -d netbb web9 -- sh -c \
+        "mkdir -p /www && echo hello-web9 >/www/index.html && httpd -p 8081 -h /www && exec httpd -f -p 8080 -h /www"
+    expect_status 0 "conductor run -d netbb web9 failed (task 3.a); the network tests need it"
+    # A server on the internet host on the same port number as the forward.
+    nsenter --net="/proc/$LAB_INET_PID/ns/net" socat TCP-LISTEN:3010,bind="$LAB_FAR_HOST",fork,reuseaddr \
+        SYSTEM:'echo "far $SOCAT_PEERADDR"' </dev/null >/dev/null 2>&1 3>&- &
+    local far=$!
+    lab_wait_port lab_inet "$LAB_FAR_HOST" 3010 || { kill "$far"; fail_hint "lab server" "none" "lab"; return 1; }
+    addnetwork web9 -i -e 8080-3010
+    local cidr ip
+    cidr=$(ct_ipv4 web9)
+    ip=${cidr%/24}
+    wait_http lab_client "http://$LAB_HOST_LAN_ADDR:3010/" hello-web9 "the forward itself must work"
+    local through other direct
+    through=$(lab_tcp lab_client "$LAB_FAR_HOST" 3010)
+    other=$(http lab_client "http://$LAB_HOST_LAN_ADDR:8081/") || true
+    direct=$(http lab_client "http://$ip:8081/") || true
+    kill "$far" 2>/dev/null || true
+    expect_eq "what the LAN client got from $LAB_FAR_HOST:3010 (routed through the host)" \
+        "far $LAB_CLIENT_ADDR" "$through" \
+        "DNAT only what is addressed to this host (fib daddr type local), and masquerade only the containers' subnet: traffic the host routes for others keeps its destination and its source" || return 1
+    expect_eq "the host's port 8081 from the LAN (not forwarded)" "" "$other" \
+        "forward only the port given with -e" || return 1
+    expect_eq "the container's own address, port 8081, from the LAN" "" "$direct" \
+        "the forward chain lets in only connections that were DNATed to a forwarded port"
 }
 
 @test "3.c conductor peer: containers cannot reach each other until peered [4]" {

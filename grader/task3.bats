@@ -240,6 +240,44 @@ cgroup_dir() {
         "$(ls -R "$CONDUCTOR_ROOT/containers" "$CONDUCTOR_ROOT/images")" "refused commands change nothing"
 }
 
+@test "3.a conductor run: the image's CMD runs with its ENV, in its WORKDIR [3]" {
+    busybox_image img "ENV GREETING=hello-env" "WORKDIR /srv/app" "RUN true" \
+        'CMD ["sh", "-c", "echo cmd:$GREETING:$(pwd):$HOSTNAME"]'
+    run_t 20 "$COND" run img t3-cmd
+    expect_status 0 "run without a command runs the image's CMD"
+    expect_eq "what the image's CMD printed" "cmd:hello-env:/srv/app:t3-cmd" "$output" \
+        "exec the image's CMD (no command given) with container_environment(), after chdir to WORKDIR"
+    run_t 20 "$COND" run img t3-cmd2 -- sh -c 'echo "$GREETING $(pwd) $PATH"'
+    expect_eq "ENV and WORKDIR seen by a given command" \
+        "hello-env /srv/app /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$output" \
+        "a command given on the command line replaces CMD, not ENV or WORKDIR"
+}
+
+@test "3.a conductor ps and stop: a dead PID 1 whose PID was reused is not running, and stop spares it [2]" {
+    busybox_image img
+    start_detached img t3-reuse sleep 1000
+    kill -9 "$pid"
+    local i
+    for i in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+    # Another process now holds a PID the record names (as after a PID wrap-around).
+    sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+    local other=$!
+    sed -i "s/^pid=.*/pid=$other/" "$CONDUCTOR_ROOT/containers/t3-reuse/init"
+    run_t 10 "$COND" ps
+    local line
+    line=$(grep '^t3-reuse ' <<<"$output")
+    [[ $line != *running* ]] ||
+        fail_hint "t3-reuse not running" "$line" \
+            "running means PID 1 is alive with the start time recorded at run (/proc/PID/stat field 22), not just kill(pid, 0)" ||
+        { kill -9 "$other"; return 1; }
+    run_t 10 "$COND" stop t3-reuse
+    local survived=no
+    alive "$other" && survived=yes
+    kill -9 "$other" 2>/dev/null
+    expect_eq "the unrelated process holding the reused PID is alive after stop" yes "$survived" \
+        "stop must never signal a PID that no longer belongs to the container"
+}
+
 @test "3.b conductor exec: joins every namespace of the container, PID > 1, same cgroup [4]" {
     busybox_image img
     start_detached img t3-exec sleep 1000
@@ -276,6 +314,24 @@ cgroup_dir() {
         "only the container's processes are visible"
 }
 
+@test "3.b conductor exec: the image's ENV and WORKDIR, every namespace PID 1 has [3]" {
+    busybox_image img "ENV GREETING=hello-exec" "WORKDIR /srv/exec" "RUN true"
+    start_detached img t3-exenv sleep 1000
+    run_t 10 "$COND" exec t3-exenv -- sh -c 'echo "$GREETING $(pwd) $HOSTNAME"'
+    expect_eq "ENV, WORKDIR and HOSTNAME seen by exec" "hello-exec /srv/exec t3-exenv" "$output" \
+        "exec runs the command with the image's environment, in its WORKDIR"
+    local all ns want
+    all=$(ls /proc/self/ns)
+    run_t 10 "$COND" exec t3-exenv -- sh -c "for ns in $(echo $all); do echo \"\$ns=\$(readlink /proc/self/ns/\$ns)\"; done"
+    for ns in $all; do
+        want=$(readlink "/proc/$pid/ns/$ns")
+        [ "$ns" = pid_for_children ] && want=$(readlink "/proc/$pid/ns/pid")
+        [ "$ns" = time_for_children ] && want=$(readlink "/proc/$pid/ns/time")
+        expect_eq "$ns namespace of exec" "$want" "$(line_of "$ns=")" \
+            "setns into each namespace PID 1 has (/proc/PID/ns)" || return 1
+    done
+}
+
 @test "3.d overlay: a COPY'd file lives in exactly its layer; the container sees every layer [4]" {
     echo one >"$CTX/one.txt"
     echo two >"$CTX/two.txt"
@@ -292,6 +348,14 @@ cgroup_dir() {
     expect_eq "files of three layers seen in the container" "$(printf 'one\nthree\ntwo')" "$output" \
         "lowerdir lists every layer, top one first"
     expect_eq "layers listed by images" 4 "$(cond images | awk '$1 == "img" { print $3 }')" "base + 3 steps"
+}
+
+@test "3.d overlay: a higher layer wins: its file over a lower one's, its deletion hides it [3]" {
+    busybox_image img "RUN echo lower > /f; echo lower > /g; echo lower > /h" \
+        "RUN echo upper > /f" "RUN rm /g"
+    run_t 20 "$COND" run img t3-order -- sh -c 'cat /f /h; test -e /g && echo g-still-there; true'
+    expect_eq "/f, /h and /g in the container" "$(printf 'upper\nlower')" "$output" \
+        "lowerdir lists the layers top first: the leftmost one wins (overlayfs.rst, 'Multiple lower layers')"
 }
 
 @test "3.d overlay: writes land only in the container's upper dir; two containers are apart [3]" {
@@ -363,6 +427,18 @@ cgroup_dir() {
         "COPY's id hashes its sources' content: only that step is redone"
     run_t 20 "$COND" run img t3-cache -- cat /a.txt
     expect_eq "a.txt in the rebuilt image" v2 "$output" "the new layer has the new content"
+}
+
+@test "3.e build cache: a changed earlier step rebuilds every later one [2]" {
+    echo same >"$CTX/a.txt"
+    busybox_image img "RUN echo v1 > /first" "COPY a.txt /a.txt"
+    local count
+    count=$(layer_count)
+    busybox_image img "RUN echo v2 > /first" "COPY a.txt /a.txt"
+    expect_eq "layer dirs after changing step 1 of 2" $((count + 2)) "$(layer_count)" \
+        "a layer's id covers its parent's: the COPY on top of a new layer is a new layer too"
+    run_t 20 "$COND" run img t3-chain -- cat /first /a.txt
+    expect_eq "files of the rebuilt image" "$(printf 'v2\nsame')" "$output" "every step of the new chain"
 }
 
 @test "3.e COPY: sources outside the context are refused (.., absolute, symlink out) [3]" {
