@@ -1,4 +1,5 @@
 #include "kit/run.h"
+#include "kit/exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,8 @@ static pid_t spawn(char *const argv[], int out_fd, int err_fd, int close_fd)
     if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
         _exit(127);
     if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0)
+        _exit(127);
+    if (kit_exec_prepare(NULL, 0) < 0)
         _exit(127);
     execvp(argv[0], argv);
     _exit(127);

@@ -10,6 +10,7 @@
  * runs CMD (no shell involved) as PID 1 of the new namespace.
  */
 #include "kit/err.h"
+#include "kit/exec.h"
 #include "kit/mountinfo.h"
 #include "kit/ns.h"
 #include "kit/run.h"
@@ -106,6 +107,8 @@ static int child_main(void *arg)
     report_pids("Processes in /proc now", "/proc");
     if (!cmd[0])
         return 0;
+    if (kit_exec_prepare(NULL, 0) < 0)
+        return kit_fail_errno("reset fds and signals before exec"), 127;
     execvp(cmd[0], cmd);
     kit_fail_errno("cannot run %s", cmd[0]);
     return 127;

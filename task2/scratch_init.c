@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kit/err.h"
+#include "kit/exec.h"
 
 static volatile sig_atomic_t cmd_pid;
 
@@ -37,6 +38,8 @@ static void exec_cmd(char **argv)
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     unblock_forwarded_signals();
+    if (kit_exec_prepare(NULL, 0) < 0)
+        _exit(126);
     execvp(argv[0], argv);
     int err = errno;
     kit_fail_errno("exec %s", argv[0]);

@@ -14,6 +14,7 @@
 
 #include "kit/cgroup.h"
 #include "kit/err.h"
+#include "kit/exec.h"
 #include "kit/file.h"
 #include "kit/ns.h"
 #include "kit/run.h"
@@ -321,6 +322,8 @@ static int container_main(void *arg)
     if (enter_root(c->root) < 0)
         return 1;
     char *argv[] = {"/container_prog", (char *)c->subtask, NULL};
+    if (kit_exec_prepare(NULL, 0) < 0)
+        return kit_fail_errno("reset fds and signals before exec"), 127;
     execv(argv[0], argv);
     kit_fail_errno("run /container_prog inside %s", c->root);
     return 127;

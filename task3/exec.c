@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kit/err.h"
+#include "kit/exec.h"
 #include "kit/ns.h"
 #include "kit/run.h"
 
@@ -113,7 +114,12 @@ int cmd_exec(int argc, char **argv)
         const char *workdir = img.workdir[0] ? img.workdir : "/";
         if (chdir(workdir) < 0)
             kit_fail_errno("chdir %s", workdir);
-        execvpe(cmd[0], cmd, container_environment(&img, name));
+        char **env = container_environment(&img, name);
+        if (kit_exec_prepare(NULL, 0) < 0) {
+            kit_fail_errno("reset fds and signals before exec");
+            _exit(127);
+        }
+        execvpe(cmd[0], cmd, env);
         kit_fail_errno("exec %s", cmd[0]);
         _exit(127);
     }
