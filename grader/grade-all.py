@@ -5,7 +5,11 @@
 
 SUBMISSIONS holds one subfolder or tarball per student; the student's id is its name.  Each
 is graded by grader/submission.sh in its own scratch copy, its own grader namespaces and
-cgroup scope, and (conductor) its own state root, so submissions cannot see each other.  A
+cgroup scope, and (conductor) its own state root, so submissions cannot see each other.
+The kit is read into memory once, at the start, and each submission is graded by a fresh
+copy of it written from there: a submission that changes the grader (its programs run as
+root) changes only its own copy, never another row.  At the end the kit on disk is compared
+with what was read, and anything a submission changed is put back and named.  A
 submission that hangs is stopped after --timeout and marked; the batch goes on.
 Writes OUT/gradebook.csv (a row per student, a column per test and per task),
 OUT/gradebook.json and OUT/results/ID.json (Gradescope format) (OUT defaults to ./gradebook).
@@ -14,9 +18,11 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -32,15 +38,63 @@ def student_id(path: Path):
     return path.name
 
 
-def grade_one(path: Path, out: Path, timeout: int, tasks):
+def read_kit(kit: Path):
+    """The kit's source files (git's list in a checkout, every file otherwise), in memory."""
+    try:
+        listed = subprocess.run(["git", "-C", str(kit), "ls-files", "-z", "--cached", "--others", "--exclude-standard"], check=True,
+                                capture_output=True).stdout.decode().split("\0")
+    except (OSError, subprocess.CalledProcessError):
+        listed = [str(p.relative_to(kit)) for p in kit.rglob("*") if ".git" not in p.parts]
+    files = {}
+    for rel in filter(None, listed):
+        path = kit / rel
+        if path.is_file() and not path.is_symlink():
+            files[rel] = (path.read_bytes(), path.stat().st_mode & 0o777)
+    return files
+
+
+def write_kit(files, dest: Path):
+    for rel, (data, mode) in files.items():
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(mode)
+
+
+def restore_kit(files, kit: Path):
+    """Put back every file of the kit that differs from what was read; return their names."""
+    changed = []
+    for rel, (data, mode) in files.items():
+        path = kit / rel
+        if path.is_symlink() or not path.is_file() or path.read_bytes() != data:
+            changed.append(rel)
+            if path.is_symlink() or path.exists():
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            write_kit({rel: (data, mode)}, kit)
+    return changed
+
+
+def grade_one(path: Path, out: Path, timeout: int, tasks, kit_files):
     sid = student_id(path)
     result_file = out / "results" / f"{sid}.json"
     log_file = out / "logs" / f"{sid}.log"
     env = dict(os.environ, KIT_PARALLEL="1")
     start = time.monotonic()
+    kit_copy = Path(tempfile.mkdtemp(prefix="kit-grade-all."))
+    write_kit(kit_files, kit_copy)
+    try:
+        status = run_submission(kit_copy, path, result_file, log_file, env, timeout, tasks)
+    finally:  # on one filesystem: a mount left in the copy must not lead rm elsewhere
+        subprocess.run(["rm", "-rf", "--one-file-system", str(kit_copy)], check=False)
+    seconds = time.monotonic() - start
+    results = json.loads(result_file.read_text()) if status == "graded" else None
+    return sid, status, seconds, results
+
+
+def run_submission(kit_copy, path, result_file, log_file, env, timeout, tasks):
     with open(log_file, "w") as log:
         proc = subprocess.Popen(
-            [str(GRADER / "submission.sh"), "--format", "gradescope", "--out",
+            [str(kit_copy / "grader" / "submission.sh"), "--format", "gradescope", "--out",
              str(result_file), str(path), *tasks],
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         try:
@@ -56,9 +110,7 @@ def grade_one(path: Path, out: Path, timeout: int, tasks):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             status = "timed out"
-    seconds = time.monotonic() - start
-    results = json.loads(result_file.read_text()) if status == "graded" else None
-    return sid, status, seconds, results
+    return status
 
 
 def task_of(test_name):
@@ -115,10 +167,12 @@ def main():
     out = Path(args.out)
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "logs").mkdir(exist_ok=True)
+    kit = GRADER.parent
+    kit_files = read_kit(kit)
     rows, done = [], 0
     print(f"grading {len(entries)} submissions, {args.jobs} at a time", flush=True)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(grade_one, p, out, args.timeout, args.tasks) for p in entries]
+        futures = [pool.submit(grade_one, p, out, args.timeout, args.tasks, kit_files) for p in entries]
         for fut in as_completed(futures):
             sid, status, seconds, results = fut.result()
             rows.append((sid, status, seconds, results))
@@ -126,6 +180,10 @@ def main():
             score = f"{results['score']}/{results['max_score']}" if results else status
             print(f"[{done}/{len(entries)}] {sid}: {score} ({seconds:.0f} s)", flush=True)
     write_gradebook(out, rows)
+    changed = restore_kit(kit_files, kit)
+    if changed:
+        print(f"grade-all: WARNING: the kit's files were changed during the batch and have been "
+              f"put back: {', '.join(changed[:10])}{' ...' if len(changed) > 10 else ''}")
     print(f"gradebook: {out / 'gradebook.csv'} and {out / 'gradebook.json'}")
     return 0
 

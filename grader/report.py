@@ -4,7 +4,8 @@
     report.py [--format text|tap|junit|gradescope] [--out FILE] [--expect full|zero] RESULTS_DIR
 
 RESULTS_DIR holds, per suite NAME (task1, task2-scratch, ...): NAME.tap (bats --tap output),
-NAME.err (bats' stderr) and NAME.leaks (one line per thing the suite left behind).
+NAME.err (bats' stderr), NAME.leaks (one line per thing the suite left behind) and, if a
+program changed the grader's files while the suite ran, NAME.tampered (grader/seal.py).
 A test's points are the "[N]" that ends its name; the suite's task is the part of NAME before
 the first '-'.  Every format ends with "Score: N/M" (on stderr for the machine formats when
 they go to stdout).  --expect makes the exit status say whether the kit checks itself right:
@@ -77,6 +78,23 @@ def parse_suite(tap_file: Path):
     tests.append(Test(task, suite, f"{label}nothing left behind", not leak_text, 0,
                       (leak_text + "\nhint: every mount, cgroup, link and process a program "
                        "creates must be gone when it exits\n") if leak_text else ""))
+    return tests
+
+
+def void_tampered_tasks(results: Path, tests):
+    """A task during whose suites a program changed the grader's files (grader/seal.py saw
+    it: NAME.tampered) scores 0 whatever its tests said, and the report names the files."""
+    for mark in sorted(results.glob("*.tampered")):
+        task = mark.stem.split("-")[0]
+        files = mark.read_text(errors="replace").strip()
+        for t in tests:
+            if t.task == task and t.passed:
+                t.passed = False
+                t.output = "void: the grader's files were changed while this task was graded\n"
+        tests.append(Test(task, mark.stem, "grader untouched", False, 0,
+                          f"grader tampered during {mark.stem}:\n{files}\n"
+                          "hint: a program under test changed the grader or the kit's files; "
+                          "the changes were undone and this task scores 0\n"))
     return tests
 
 
@@ -162,6 +180,7 @@ def main():
     for tap in sorted(Path(args.results).glob("*.tap"),
                       key=lambda p: (p.with_suffix(".hidden").exists(), p.stem)):
         tests.extend(parse_suite(tap))
+    tests = void_tampered_tasks(Path(args.results), tests)
     tests.sort(key=lambda t: t.task)  # stable: a task's build result stays first
     got, best = totals(tests)
     render = {"text": render_text, "tap": render_tap, "junit": render_junit,
