@@ -108,7 +108,7 @@ wait_http() {
     local hostif
     hostif=$(printf '%s\n' "$output" | awk -v a="$net.1/24" '$4 == a { print $2 }')
     expect_eq "host end is up" UP "$(lab_host ip -br link show "$hostif" | awk '{ print $2 }')" \
-        "set the host end up (kit_link_up)"
+        "a link passes nothing until it is up (ip-link(8))"
     wait_http lab_host "http://$net.2:8080/" hello-web1 \
         "the host should reach the container's server through the veth"
     run in_ct_net web1 ip route show default
