@@ -12,7 +12,9 @@ root) changes only its own copy, never another row.  At the end the kit on disk 
 with what was read, and anything a submission changed is put back and named.  A
 submission that hangs is stopped after --timeout and marked; the batch goes on.
 Writes OUT/gradebook.csv (a row per student, a column per test and per task),
-OUT/gradebook.json and OUT/results/ID.json (Gradescope format) (OUT defaults to ./gradebook).
+OUT/gradebook.json, OUT/gradebook.html (pass rate per test, score distribution, a row per
+student: grader/gradebook_html.py) and OUT/results/ID.json (Gradescope format) (OUT defaults
+to ./gradebook).
 """
 import argparse
 import csv
@@ -26,6 +28,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+
+from gradebook_html import write_html
 
 GRADER = Path(__file__).resolve().parent
 TARBALL_SUFFIXES = (".tar.gz", ".tgz", ".tar")
@@ -126,15 +130,22 @@ def write_gradebook(out: Path, rows):
     tasks = sorted({task_of(name) for name in tests})
     book = []
     for sid, status, seconds, results in sorted(rows):
-        scores = {t["name"]: t["score"] for t in (results or {}).get("tests", [])}
+        graded = (results or {}).get("tests", [])
+        scores = {t["name"]: t["score"] for t in graded}
         entry = {"student": sid, "status": status, "seconds": round(seconds, 1),
                  "score": (results or {}).get("score", 0),
                  "max_score": (results or {}).get("max_score", 0),
                  "tasks": {task: sum(v for k, v in scores.items() if task_of(k) == task)
                            for task in tasks},
-                 "tests": scores}
+                 "task_max": {task: sum(t["max_score"] for t in graded
+                                        if task_of(t["name"]) == task) for task in tasks},
+                 "tests": scores,
+                 # a 0-point test (builds, nothing left behind) passed when it says nothing
+                 "passed": {t["name"]: t["score"] == t["max_score"] and
+                            (t["max_score"] > 0 or not t["output"].strip()) for t in graded}}
         book.append(entry)
     (out / "gradebook.json").write_text(json.dumps(book, indent=2) + "\n")
+    write_html(out / "gradebook.html", book)
     with open(out / "gradebook.csv", "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "status", "score", "max_score", *tasks, *tests])
@@ -184,7 +195,8 @@ def main():
     if changed:
         print(f"grade-all: WARNING: the kit's files were changed during the batch and have been "
               f"put back: {', '.join(changed[:10])}{' ...' if len(changed) > 10 else ''}")
-    print(f"gradebook: {out / 'gradebook.csv'} and {out / 'gradebook.json'}")
+    print(f"gradebook: {out / 'gradebook.csv'}, {out / 'gradebook.json'} and "
+          f"{out / 'gradebook.html'} (open it in a browser)")
     return 0
 
 

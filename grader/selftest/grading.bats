@@ -79,6 +79,10 @@ score_of() { sed -n 's/^Score: //p' <<<"$1" | tail -n 1; }
     expect_match "carol's row (a tarball)" "^carol,graded,([0-9]+),\\1," "$(grep '^carol,' "$csv")" \
         "tarballs are unpacked and graded like folders"
     expect_match "bob's row (empty)" "^bob,graded,0," "$(grep '^bob,' "$csv")" "an empty submission scores 0"
+    local html=$BATS_TEST_TMPDIR/book/gradebook.html
+    expect_eq "students in gradebook.html" 3 "$(grep -cE '<tr><td>(alice|bob|carol)</td><td>graded' "$html")" \
+        "gradebook.html has a row per student"
+    expect_match "gradebook.html" "Which tests the class fails" "$(cat "$html")" "it shows the pass rate per test"
     # A submission that hangs (its namespace_prog never returns) is stopped after --timeout,
     # marked, and the batch still ends; the stopped grader removes its cgroups and kills what
     # it started.
