@@ -13,17 +13,21 @@ trap 'rm -rf "$work"' EXIT
 python3 "$kit/grader/handout.py" --kit "$kit" --out "$work" >/dev/null
 mkdir -p "$work/handout/grader/hidden"
 cp -r "$kit/grader/hidden/." "$work/handout/grader/hidden/" 2>/dev/null || true
+# AUTOGRADER (default /autograder, Gradescope's layout) and KIT_TASKS (default: every task)
+# are there for the kit's own dry run (grader/selftest/gradescope.bats).
 cat >"$work/setup.sh" <<'SETUP'
 #!/usr/bin/env bash
 set -eu
-cp -r /autograder/source/kit /autograder/kit
-/autograder/kit/grader/deps.sh
+ag=${AUTOGRADER:-/autograder}
+rm -rf "$ag/kit" && cp -r "$ag/source/kit" "$ag/kit"
+"$ag/kit/grader/deps.sh"
 SETUP
 cat >"$work/run_autograder" <<'RUN'
 #!/usr/bin/env bash
-mkdir -p /autograder/results
-/autograder/kit/grader/submission.sh --format gradescope \
-    --out /autograder/results/results.json /autograder/submission
+ag=${AUTOGRADER:-/autograder}
+mkdir -p "$ag/results"
+"$ag/kit/grader/submission.sh" --format gradescope \
+    --out "$ag/results/results.json" "$ag/submission" ${KIT_TASKS:-}
 RUN
 mkdir -p "$kit/dist"
 python3 - "$work" "$kit/dist/gradescope.zip" <<'PY'
