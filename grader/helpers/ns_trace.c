@@ -8,12 +8,13 @@
  * at the writer while the kernel holds it stopped, and appends to LOG one line per line of
  * text written:
  *
- *   HOSTPID <tab> NSPID <tab> PIDNS <tab> UTSNS <tab> HOSTNAME <tab> TEXT
+ *   HOSTPID <tab> NSPID <tab> PIDNS <tab> UTSNS <tab> HOSTNAME <tab> TEXT <tab> PIDFC
  *
  * HOSTPID is the writer's PID as the grader sees it; NSPID its PID in its own PID namespace
  * (the last field of NSpid in /proc/PID/status); PIDNS and UTSNS the inodes of its pid and
  * uts namespaces (stat of /proc/PID/ns/...); HOSTNAME the hostname of that UTS namespace
- * (read by joining it for a moment with setns(2)).  The first line of LOG is
+ * (read by joining it for a moment with setns(2)); PIDFC the inode of its pid_for_children
+ * (where its next child would be born; tabs in TEXT become spaces).  The first line of LOG is
  * "main <tab> HOSTPID" for PROG itself.  The exit status is PROG's (128+N if killed by
  * signal N).  So a test can tell a report line a program only printed from one a process in
  * the right namespace wrote: a program that prints "PID: 1" from the host namespace is seen.
@@ -153,6 +154,7 @@ static void record_write(pid_t pid, const struct __ptrace_syscall_info *si)
     uts_hostname(pid, host, sizeof(host));
     long nspid = ns_pid(pid);
     unsigned long pidns = ns_inode(pid, "pid"), utsns = ns_inode(pid, "uts");
+    unsigned long pidfc = ns_inode(pid, "pid_for_children");
     for (size_t start = 0; start < n;) {
         size_t end = start;
         while (end < n && text[end] != '\n')
@@ -160,7 +162,7 @@ static void record_write(pid_t pid, const struct __ptrace_syscall_info *si)
         fprintf(log_file, "%d\t%ld\t%lu\t%lu\t%s\t", (int)pid, nspid, pidns, utsns, host);
         for (size_t i = start; i < end; i++)
             fputc(text[i] == '\t' || text[i] == '\0' ? ' ' : text[i], log_file);
-        fputc('\n', log_file);
+        fprintf(log_file, "\t%lu\n", pidfc);
         start = end + 1;
     }
     fflush(log_file);

@@ -3,12 +3,13 @@
 #
 #   ns_trace_build                 compile the tracer once per run (call it in setup_file)
 #   ns_trace LOG CMD ARGS...       run CMD under the tracer; LOG gets one line per stdout line:
-#                                  HOSTPID NSPID PIDNS UTSNS HOSTNAME TEXT (tab-separated),
-#                                  after a first line "main HOSTPID"
+#                                  HOSTPID NSPID PIDNS UTSNS HOSTNAME TEXT PIDFC (tab-separated,
+#                                  PIDFC: pid_for_children), after a first line "main HOSTPID"
 #   ns_trace_main LOG              CMD's own host PID
-#   ns_trace_writer LOG TEXT [N]   "HOSTPID NSPID PIDNS UTSNS HOSTNAME" of the Nth (default 1st)
+#   ns_trace_writer LOG TEXT [N]   "HOSTPID NSPID PIDNS UTSNS HOSTNAME PIDFC" of the Nth (1st)
 #                                  line whose text is exactly TEXT; empty if there is none
 #   ns_trace_field FIELD LINE      one field of a writer line: hostpid nspid pidns utsns hostname
+#                                  pidfc
 
 NS_TRACE="$KIT_CACHE/ns_trace"
 NS_TRACE_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/helpers/ns_trace.c"
@@ -33,7 +34,7 @@ ns_trace_main() {
 
 ns_trace_writer() {
     awk -F'\t' -v text="$2" -v nth="${3:-1}" \
-        '$1 != "main" && $6 == text && ++n == nth { print $1, $2, $3, $4, $5; exit }' "$1"
+        '$1 != "main" && $6 == text && ++n == nth { print $1, $2, $3, $4, $5, $7; exit }' "$1"
 }
 
 ns_trace_field() {
@@ -45,5 +46,6 @@ ns_trace_field() {
     pidns) echo "${f[2]:-}" ;;
     utsns) echo "${f[3]:-}" ;;
     hostname) echo "${f[4]:-}" ;;
+    pidfc) echo "${f[5]:-}" ;;
     esac
 }
