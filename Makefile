@@ -52,6 +52,7 @@ help::
 	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero, each fence)"
 	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
+	@echo "sudo make check-mutants each one-mistake mutant (grader/mutants) must lose points (JOBS=2)"
 
 grade-all: deps
 	@test -n "$(SUBMISSIONS)" || { echo "usage: sudo make grade-all SUBMISSIONS=dir [JOBS=N]"; exit 2; }
@@ -76,11 +77,17 @@ test: deps
 	@bats --tap grader/selftest
 	@echo "== each fence alone: its tests must fail on its stub"
 	@grader/check-fences.sh $(TASK)
+	@echo "== each one-mistake mutant: it must lose points"
+	@JOBS=$(JOBS) grader/check-mutants.sh $(TASK)
 	@echo "== self-check passed"
 
 # Every fence on its own: with just that stub in place, the tests named after it must fail.
 check-fences: deps
 	@grader/check-fences.sh $(TASK)
+
+# Every one-mistake mutant (grader/mutants/TASK/*.patch) graded: none may keep full marks.
+check-mutants: deps
+	@JOBS=$(JOBS) grader/check-mutants.sh $(TASK)
 # <<< instructor
 
 bench: deps all
@@ -90,5 +97,5 @@ clean:
 	@for d in common $(TASK_DIRS); do $(SUBMAKE) -C $$d clean; done
 	rm -rf dist build
 
-.PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences \
+.PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences check-mutants \
 	bench clean
