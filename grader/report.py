@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the grader's TAP results into a score report.
 
-    report.py [--format text|tap|junit|gradescope] [--out FILE] [--expect full|zero] RESULTS_DIR
+    report.py [--format text|tap|junit|gradescope|classroom] [--out FILE] [--expect full|zero] RESULTS_DIR
 
 RESULTS_DIR holds, per suite NAME (task1, task2-scratch, ...): NAME.tap (bats --tap output),
 NAME.err (bats' stderr), NAME.leaks (one line per thing the suite left behind) and, if a
@@ -12,6 +12,7 @@ they go to stdout).  --expect makes the exit status say whether the kit checks i
 full = every test passed; zero = no test scored a point and nothing leaked.
 """
 import argparse
+import base64
 import json
 import re
 import sys
@@ -163,9 +164,24 @@ def render_gradescope(tests):
     }, indent=2) + "\n"
 
 
+def render_classroom(tests):
+    """GitHub Classroom's autograding reporter reads one base64 JSON per runner
+    (classroom-resources/autograding-grading-reporter): partial points per test."""
+    got, best = totals(tests)
+    result = {
+        "version": 1,
+        "status": "pass" if all(t.passed for t in tests) else "fail",
+        "max_score": best,
+        "tests": [{"name": f"{t.task}: {t.name}", "status": "pass" if t.passed else "fail",
+                   "score": t.score, "message": t.output, "line_no": 0, "filename": "",
+                   "test_code": ""} for t in tests],
+    }
+    return base64.b64encode(json.dumps(result).encode()).decode() + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--format", default="text", choices=["text", "tap", "junit", "gradescope"])
+    ap.add_argument("--format", default="text", choices=["text", "tap", "junit", "gradescope", "classroom"])
     ap.add_argument("--out")
     ap.add_argument("--expect", choices=["full", "zero"])
     ap.add_argument("results")
@@ -184,7 +200,7 @@ def main():
     tests.sort(key=lambda t: t.task)  # stable: a task's build result stays first
     got, best = totals(tests)
     render = {"text": render_text, "tap": render_tap, "junit": render_junit,
-              "gradescope": render_gradescope}[args.format]
+              "gradescope": render_gradescope, "classroom": render_classroom}[args.format]
     body = render(tests)
     score_line = f"Score: {got}/{best}"
     if args.out:
