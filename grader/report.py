@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Turn the grader's TAP results into a score report.
 
-    report.py [--format text|tap|junit|gradescope|classroom] [--out FILE] [--expect full|zero] RESULTS_DIR
+    report.py [--format text|tap|junit|gradescope|classroom] [--out FILE] [--expect full|zero]
+              [--filter REGEX] RESULTS_DIR
 
 RESULTS_DIR holds, per suite NAME (task1, task2-scratch, ...): NAME.tap (bats --tap output),
-NAME.err (bats' stderr), NAME.leaks (one line per thing the suite left behind) and, if a
-program changed the grader's files while the suite ran, NAME.tampered (grader/seal.py).
+NAME.err (bats' stderr), NAME.suite (the .bats file's path), NAME.leaks (one line per thing
+the suite left behind) and, if a program changed the grader's files while the suite ran, NAME.tampered (grader/seal.py).
 A test's points are the "[N]" that ends its name; the suite's task is the part of NAME before
 the first '-'.  Every format ends with "Score: N/M" (on stderr for the machine formats when
-they go to stdout).  --expect makes the exit status say whether the kit checks itself right:
+they go to stdout).  A suite that stopped early still counts the tests it did not run (those of
+its .bats file that --filter selects) as lost.  --expect makes the exit status say whether the kit checks itself right:
 full = every test passed; zero = no test scored a point and nothing leaked.
 """
 import argparse
@@ -38,7 +40,36 @@ class Test:
         return self.max_points if self.passed else 0
 
 
-def parse_suite(tap_file: Path):
+TEST_DECL = re.compile(r"""^\s*@test\s+(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*\{""")
+
+
+def declared_tests(tap_file: Path, name_filter):
+    """The names of the tests the suite's .bats file declares (NAME.suite holds its path)
+    that bats --filter NAME_FILTER would run."""
+    suite = tap_file.with_suffix(".suite")
+    try:
+        text = Path(suite.read_text().strip()).read_text(errors="replace")
+    except OSError:
+        return []
+    names = [m.group(1).replace('\\"', '"') if m.group(1) is not None else m.group(2)
+             for m in map(TEST_DECL.match, text.splitlines()) if m]
+    return [n for n in names if not name_filter or re.search(name_filter, n)]
+
+
+def unrun_tests(tap_file: Path, task, suite, ran, name_filter, why, hidden):
+    """A failed test for each declared test that did not run, with its points."""
+    seen = {t.name for t in ran}
+    lost = []
+    for name in declared_tests(tap_file, name_filter):
+        pm = POINTS.search(name)
+        short = POINTS.sub("", name) + (" (hidden)" if hidden else "")
+        if short not in seen:
+            lost.append(Test(task, suite, short, False, int(pm.group(1)) if pm else 0,
+                             f"not run: {why}\n", hidden=hidden))
+    return lost
+
+
+def parse_suite(tap_file: Path, name_filter=None):
     suite = tap_file.stem
     task = suite.split("-")[0]
     tests, planned, current = [], None, None
@@ -70,9 +101,10 @@ def parse_suite(tap_file: Path):
     err = tap_file.with_suffix(".err")
     err_text = err.read_text(errors="replace").strip() if err.exists() else ""
     if planned is None or planned > len(tests):
+        why = f"bats stopped early ({len(tests)} of {planned or '?'} tests ran)"
+        tests.extend(unrun_tests(tap_file, task, suite, tests, name_filter, why, hidden))
         tests.append(Test(task, suite, f"{suite} ran to the end", False, 0,
-                          f"bats stopped early ({len(tests)} of {planned or '?'} tests ran)\n"
-                          + err_text[-2000:]))
+                          why + "\n" + err_text[-2000:]))
     leaks = tap_file.with_suffix(".leaks")
     leak_text = leaks.read_text().strip() if leaks.exists() else ""
     label = "" if suite == task else f"{suite}: "
@@ -184,6 +216,7 @@ def main():
     ap.add_argument("--format", default="text", choices=["text", "tap", "junit", "gradescope", "classroom"])
     ap.add_argument("--out")
     ap.add_argument("--expect", choices=["full", "zero"])
+    ap.add_argument("--filter", help="the --filter the suites ran with (which tests count)")
     ap.add_argument("results")
     args = ap.parse_args()
 
@@ -195,7 +228,7 @@ def main():
     # Each task's suites in name order, its hidden suites after them.
     for tap in sorted(Path(args.results).glob("*.tap"),
                       key=lambda p: (p.with_suffix(".hidden").exists(), p.stem)):
-        tests.extend(parse_suite(tap))
+        tests.extend(parse_suite(tap, args.filter))
     tests = void_tampered_tasks(Path(args.results), tests)
     tests.sort(key=lambda t: t.task)  # stable: a task's build result stays first
     got, best = totals(tests)

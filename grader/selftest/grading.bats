@@ -122,3 +122,17 @@ score_of() { sed -n 's/^Score: //p' <<<"$1" | tail -n 1; }
     expect_match "tap plan" "^1\\.\\.[0-9]+" "$output" "TAP starts with its plan"
     expect_eq "tap failures" 0 "$(grep -c '^not ok' <<<"$output")" "the reference passes every test"
 }
+
+@test "a suite that stops early loses the points of the tests it never ran" {
+    local r=$BATS_TEST_TMPDIR/results
+    mkdir -p "$r"
+    printf '@test "9.1 ran [2]" {\n  true\n}\n@test "9.2 \\"never\\" ran [3]" {\n  true\n}\n' >"$r/x.bats"
+    printf '1..2\nok 1 9.1 ran [2]\n' >"$r/task9.tap"
+    echo "$r/x.bats" >"$r/task9.suite"
+    : >"$r/task9.leaks"
+    run python3 "$KIT/grader/report.py" "$r"
+    expect_eq "score" "2/5" "$(score_of "$output")" "an unrun test's points stay in the total"
+    expect_match "report" 'FAIL +9\.2 "never" ran' "$output" "the unrun test is named"
+    run python3 "$KIT/grader/report.py" --filter '^9\.1 ' "$r"
+    expect_eq "score with --filter" "2/2" "$(score_of "$output")" "only the selected tests count"
+}
