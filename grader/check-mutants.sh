@@ -36,7 +36,8 @@ mutant_filter() {
 }
 
 # One copy of the kit, built once; each mutant starts from a copy of it, so only the files its
-# patch touches are rebuilt.
+# patch touches are rebuilt.  Its grader grades them: the kit itself may change during the run
+# (a landing, an edit), and the grader's seal would take that for tampering.
 base=$work/base
 mkdir -p "$base"
 (cd "$kit" && git ls-files -z | tar --null -T - -cf -) | tar -C "$base" -xf - || exit 2
@@ -58,7 +59,7 @@ run_one() {
         echo "error: does not build: $(grep -m1 -E 'error|Error' "$dir/build.log")" >"$verdict"
     else
         filter=$(mutant_filter "$patch")
-        tap=$(KIT_PARALLEL=1 timeout --kill-after=30 "$limit" "$kit/grader/grade" --tree "$dir/kit" \
+        tap=$(KIT_PARALLEL=1 timeout --kill-after=30 "$limit" "$base/grader/grade" --tree "$dir/kit" \
             --format tap ${filter:+--filter "$filter"} "$task" 2>"$dir/grade.err")
         score=$(sed -nE 's/^# Score: ([0-9]+\/[0-9]+)$/\1/p' <<<"$tap" | tail -n 1)
         if [ -z "$score" ]; then
