@@ -165,8 +165,8 @@ def main():
         return 1
     if not args.only:
         leaks = surviving_solutions(tree, removed)
-        for path, line in leaks:
-            print(f"handout: solution text survives in {path}: {line}", file=sys.stderr)
+        for where, run in leaks:
+            print(f"handout: {where}: three answer lines survive: {run}", file=sys.stderr)
         if leaks:
             return 1
     with tarfile.open(out_dir / "handout.tar.gz", "w:gz") as tar:
@@ -175,24 +175,74 @@ def main():
     return 0
 
 
-def surviving_solutions(tree: Path, removed_blocks):
-    """Runs of four solution lines in a row (short lines aside) that still stand somewhere in
-    the handout's code: an answer copied outside its fence would otherwise ship with it."""
-    def runs(lines):  # lines too short to tell anything ("}", "return 0;") do not count
-        kept = [l.strip() for l in lines if len(l.strip()) >= 12]
-        return {tuple(kept[i:i + 4]) for i in range(len(kept) - 3)}
-    wanted = set().union(*(runs(block) for block in removed_blocks)) if removed_blocks else set()
+# A code line reduced to what carries the answer: no spaces, no "if (" ... "< 0)" around a
+# call, no trailing ";" or "{", so the same call quoted in prose or a hint string matches.
+_TRAILER = re.compile(r"(?:<0\)|==-1\)|;|\{|&&|\\)+$")
+
+
+def _core(line):
+    core = re.sub(r"\s+", "", line)
+    if core.startswith(("//", "/*", "*", "#")):
+        return ""
+    return _TRAILER.sub("", re.sub(r"^(?:if\(|while\(|return)", "", core))
+
+
+def answer_runs(removed_blocks, length=3):
+    """Every run of LENGTH consecutive telling lines (cores of 10 characters or more) of the
+    solutions taken out."""
+    found = set()
+    for block in removed_blocks:
+        cores = [c for c in map(_core, block) if len(c) >= 10]
+        found.update(tuple(cores[i:i + length]) for i in range(len(cores) - length + 1))
+    return found
+
+
+def surviving_solutions(tree: Path, removed_blocks, window=400):
+    """Where a run of three answer lines still stands in the handout - in code, walkthroughs,
+    test hint strings, bench scripts - in order, each within WINDOW characters (spaces
+    removed) of the one before: an answer quoted outside its fence would ship with it.
+    Returns (path:line, the run) pairs."""
+    runs = answer_runs(removed_blocks)
+    pieces = {c for run in runs for c in run}
     found = []
     for path in sorted(tree.rglob("*")):
-        if not path.is_file() or path.suffix == ".md":
-            continue  # walkthroughs quote single calls on purpose, as hints
         try:
-            text = path.read_text()
+            lines = path.read_text().splitlines() if path.is_file() else None
         except UnicodeDecodeError:
             continue
-        for run in runs(text.splitlines()) & wanted:
-            found.append((str(path.relative_to(tree)), " / ".join(run)))
+        if lines is None:
+            continue
+        text, line_at = [], []  # the file without spaces, and the line of each character
+        for n, line in enumerate(lines, 1):
+            squeezed = re.sub(r"\s+", "", line)
+            text.append(squeezed)
+            line_at.extend([n] * len(squeezed))
+        text = "".join(text)
+        present = {c for c in pieces if c in text}
+        for run in runs:
+            if not all(c in present for c in run):
+                continue
+            at = _in_order(text, run, window)
+            if at is not None:
+                found.append((f"{path.relative_to(tree)}:{line_at[at]}", " / ".join(run)))
     return found
+
+
+def _in_order(text, run, window):
+    """Offset of the first piece of RUN where all its pieces follow in order, or None."""
+    start = text.find(run[0])
+    while start >= 0:
+        at, ok = start + len(run[0]), True
+        for piece in run[1:]:
+            nxt = text.find(piece, at)
+            if nxt < 0 or nxt - at > window:
+                ok = False
+                break
+            at = nxt + len(piece)
+        if ok:
+            return start
+        start = text.find(run[0], start + 1)
+    return None
 
 
 def _has_marker(path):
