@@ -123,6 +123,9 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--only", metavar="ID",
                     help="stub only the fences with this id (to check that their tests fail)")
+    ap.add_argument("--no-leak-check", action="store_true",
+                    help="skip the search for answers outside their fences (grading a "
+                         "submission needs the stubs, not a handout fit to ship)")
     args = ap.parse_args()
     kit = Path(args.kit).resolve()
     out_dir = Path(args.out) if args.out else kit / "dist"
@@ -163,7 +166,7 @@ def main():
     if leftovers:
         print(f"handout: fence markers survived in {', '.join(leftovers)}", file=sys.stderr)
         return 1
-    if not args.only:
+    if not args.only and not args.no_leak_check:
         leaks = surviving_solutions(tree, removed)
         for where, run in leaks:
             print(f"handout: {where}: three answer lines survive: {run}", file=sys.stderr)
