@@ -6,6 +6,7 @@
  * made in every hierarchy that holds one of them, always below the caller's own cgroup.
  */
 #include "kit/cgroup.h"
+#include "cgroup_systemd.h"
 #include "kit/err.h"
 
 #include <dirent.h>
@@ -337,6 +338,8 @@ enum kit_cgroup_version kit_cgroup_detect(void)
     return result;
 }
 
+static void sleep_ms(long ms);
+
 /* ---------- creating ----------------------------------------------------------------------- */
 
 /* One or more plain components: no empty name, no "/abs", no "." or "..", no "a//b". */
@@ -530,16 +533,69 @@ static int v2_enable_down_to(const struct location *loc, const char *const *want
     }
 }
 
-/* The v2 part of create: the parent's controllers (v2_enable_down_to), then NAME's
- * components: parents get the controllers too, the last one is the leaf. */
+/* Under systemd (and no runner's KIT_CGROUP_PARENT) the v2 parent is the kit's delegated
+ * scope (cgroup_systemd.c), never a group of systemd's: the student's shell stays where it is. */
+static bool use_systemd_scope(void)
+{
+    return !faking && !getenv("KIT_CGROUP_PARENT") && kit_systemd_running();
+}
+
+/* Remove the leaves "run-PID" of kit programs that have ended (rmdir of a group that still
+ * holds a process fails with EBUSY, and such a group stays). */
+static void prune_run_leaves(const char *unit_dir)
+{
+    DIR *d = opendir(unit_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_type == DT_DIR && strncmp(e->d_name, "run-", 4) == 0)
+            unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+    closedir(d);
+}
+
+/* The kit's scope as the parent: join it, step out of its top into our leaf run-PID, and
+ * enable WANT there once its top holds no process (another kit program may be passing
+ * through it on its way to its own leaf: wait for it). */
+static int v2_systemd_parent(const struct location *loc, const char *const *want,
+                             size_t n_want, char *dir, size_t dir_len)
+{
+    char unit[PATH_MAX], leaf[PATH_MAX], pid_text[32];
+    if (kit_systemd_join_scope(unit, sizeof(unit)) < 0)
+        return -1;
+    if ((size_t)snprintf(dir, dir_len, "%s%s", loc->mount, unit) >= dir_len)
+        return kit_fail("cgroup path too long: %s%s", loc->mount, unit);
+    prune_run_leaves(dir);
+    snprintf(pid_text, sizeof(pid_text), "%d\n", (int)getpid());
+    if ((size_t)snprintf(leaf, sizeof(leaf), "%s/run-%d", dir, (int)getpid()) >= sizeof(leaf) ||
+        (mkdir(leaf, 0755) < 0 && errno != EEXIST) ||
+        write_file(leaf, "cgroup.procs", pid_text, true) < 0)
+        return kit_fail_errno("move this program into %s/run-%d", dir, (int)getpid());
+    for (long waited = 0; waited < REMOVE_TIMEOUT_MS; waited += 10) {
+        pid_t pid;
+        size_t count = 0;
+        if (list_pids(dir, &pid, 1, &count) == 0 && count == 0)
+            break;
+        sleep_ms(10);
+    }
+    return enable_controllers(dir, want, n_want, false);
+}
+
+/* The v2 part of create: the parent's controllers (v2_enable_down_to, or the kit's systemd
+ * scope), then NAME's components: parents get the controllers too, the last one is the leaf. */
 static int create_v2(struct kit_cgroup *cg, const struct location *loc, const char *name,
                      const char *const *want, size_t n_want, char *leaf, size_t leaf_len)
 {
     char dir[PATH_MAX];
-    if (v2_enable_down_to(loc, want, n_want, dir, sizeof(dir)) < 0)
-        return -1;
-    if (!(cg->v2_caller_dir = strdup(dir)))
-        return -1;
+    if (use_systemd_scope()) {
+        if (v2_systemd_parent(loc, want, n_want, dir, sizeof(dir)) < 0)
+            return -1;
+    } else {
+        if (v2_enable_down_to(loc, want, n_want, dir, sizeof(dir)) < 0)
+            return -1;
+        if (!(cg->v2_caller_dir = strdup(dir)))
+            return -1;
+    }
     if (make_name_below(cg, dir, sizeof(dir), name, want, n_want) < 0)
         return -1;
     snprintf(leaf, leaf_len, "%s", dir);
@@ -655,7 +711,10 @@ int kit_cgroup_parent_dir(const char *controller, char *out, size_t len)
         for (size_t i = 0; i < 3; i++)
             if (locate(all[i], &other) == 0 && other.version == 2)
                 want[n_want++] = all[i];
-        if (v2_enable_down_to(&loc, want, n_want, dir, sizeof(dir)) < 0)
+        int rc = use_systemd_scope()
+                     ? v2_systemd_parent(&loc, want, n_want, dir, sizeof(dir))
+                     : v2_enable_down_to(&loc, want, n_want, dir, sizeof(dir));
+        if (rc < 0)
             return -1;
     }
     if ((size_t)snprintf(out, len, "%s", dir) >= len) {

@@ -8,7 +8,7 @@ for arg in "$@"; do [ "$arg" = --selfcheck ] && selfcheck=1; done
 PACKAGES=(
     build-essential pkg-config python3 iproute2 util-linux procps psmisc strace
     bats bats-assert bats-support bats-file
-    libcap-dev libseccomp-dev libcmocka-dev libnl-route-3-dev libnftables-dev nftables
+    libcap-dev libseccomp-dev libcmocka-dev libnl-route-3-dev libnftables-dev nftables libsystemd-dev
     busybox-static debootstrap runc crun hyperfine
     libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )

@@ -5,6 +5,8 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(KIT_ROOT)/common/include
 LIBKIT   := $(KIT_ROOT)/common/libkit.a
+# What libkit.a itself links against (cgroup_systemd.c talks to systemd through sd-bus).
+LIBKIT_LIBS := -lsystemd
 
 $(LIBKIT):
 	$(MAKE) -C $(KIT_ROOT)/common libkit.a

@@ -6,8 +6,9 @@
  *     (the "no internal processes" rule), so limits go on a leaf.
  *   - v1 / hybrid: one hierarchy per controller (cpu, memory, pids ... under
  *     /sys/fs/cgroup/<controller>); a v2 mount without those controllers is ignored.
- * A group is always created *below the cgroup the caller is in* (never at the hierarchy root),
- * so the kit works inside a confined parent and everything it makes stays under one place.
+ * A group is created where kit_cgroup_parent_dir() says: below the cgroup the caller is in
+ * (never at the hierarchy root), so the kit works inside a confined parent - except under
+ * systemd on v2, where it is the kit's own delegated scope unit (docs/ARCHITECTURE.md).
  */
 #ifndef KIT_CGROUP_H
 #define KIT_CGROUP_H
@@ -38,13 +39,13 @@ enum kit_cgroup_version kit_cgroup_detect(void);
  * 0, or -1 with a message printed. */
 int kit_cgroup_parent_dir(const char *controller, char *out, size_t len);
 
-/* Create NAME (one path component, or a/b for nesting) below the caller's own cgroup, in every
- * hierarchy that holds cpu, cpuacct, memory or pids (v1), or once (v2, enabling those
- * controllers in subtree_control from the top of the hierarchy down; if the caller's own group
- * holds processes they are first moved into its child "kit-leaf", and destroy moves them back
- * when no other group is left there; a runner can instead name an empty v2 parent in
- * KIT_CGROUP_PARENT, a path relative to the v2 mount).  An existing group of that name is
- * reused.
+/* Create NAME (one path component, or a/b for nesting) in kit_cgroup_parent_dir(), in every
+ * hierarchy that holds cpu, cpuacct, memory or pids (v1), or once (v2: a runner's
+ * KIT_CGROUP_PARENT, a path relative to the v2 mount; under systemd the kit's scope unit;
+ * otherwise the caller's own group, enabling the controllers in subtree_control from the top
+ * of the hierarchy down - if the caller's group holds processes they are first moved into its
+ * child "kit-leaf", and destroy moves them back when no other group is left there).  An
+ * existing group of that name is reused.
  * NULL with a message printed on failure. */
 struct kit_cgroup *kit_cgroup_create(const char *name);
 
