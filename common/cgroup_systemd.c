@@ -119,8 +119,8 @@ static bool in_kit_scope(char *unit, size_t len)
 }
 
 /* One attempt: start the unit, or attach to it when it is there already.  systemd runs the
- * start as a job: wait until the kernel shows us in the unit. */
-static int join_once(sd_bus *bus, char *unit, size_t len)
+ * start as a job: wait until the kernel shows us in the unit.  On failure WHY says why. */
+static int join_once(sd_bus *bus, char *unit, size_t len, char *why, size_t why_len)
 {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     int r = start_scope(bus, &error);
@@ -129,8 +129,7 @@ static int join_once(sd_bus *bus, char *unit, size_t len)
         r = attach_to_scope(bus, &error);
     }
     if (r < 0) {
-        kit_fail("systemd: cannot put this program in %s: %s", KIT_SCOPE_UNIT,
-                 error.message ? error.message : strerror(-r));
+        snprintf(why, why_len, "%s", error.message ? error.message : strerror(-r));
         sd_bus_error_free(&error);
         errno = -r;
         return -1;
@@ -140,9 +139,10 @@ static int join_once(sd_bus *bus, char *unit, size_t len)
             return 0;
         sleep_ms(10);
     }
+    snprintf(why, why_len, "started, but this program is not in it after %d ms",
+             JOIN_TIMEOUT_MS);
     errno = ETIMEDOUT;
-    return kit_fail("systemd: %s started, but this program is not in it after %d ms",
-                    KIT_SCOPE_UNIT, JOIN_TIMEOUT_MS);
+    return -1;
 }
 
 int kit_systemd_join_scope(char *unit, size_t len)
@@ -157,11 +157,14 @@ int kit_systemd_join_scope(char *unit, size_t len)
     }
     /* The unit may be stopping (its last process just left) while we ask: try again. */
     int rc = -1;
+    char why[512] = "";
     for (int attempt = 0; attempt < 5 && rc < 0; attempt++) {
         if (attempt > 0)
             sleep_ms(200);
-        rc = join_once(bus, unit, len);
+        rc = join_once(bus, unit, len, why, sizeof(why));
     }
     sd_bus_flush_close_unref(bus);
+    if (rc < 0)
+        kit_fail("systemd: cannot put this program in %s: %s", KIT_SCOPE_UNIT, why);
     return rc;
 }
