@@ -567,10 +567,15 @@ static int v2_systemd_parent(const struct location *loc, const char *const *want
         return kit_fail("cgroup path too long: %s%s", loc->mount, unit);
     prune_run_leaves(dir);
     snprintf(pid_text, sizeof(pid_text), "%d\n", (int)getpid());
-    if ((size_t)snprintf(leaf, sizeof(leaf), "%s/run-%d", dir, (int)getpid()) >= sizeof(leaf) ||
-        (mkdir(leaf, 0755) < 0 && errno != EEXIST) ||
-        write_file(leaf, "cgroup.procs", pid_text, true) < 0)
-        return kit_fail_errno("move this program into %s/run-%d", dir, (int)getpid());
+    if ((size_t)snprintf(leaf, sizeof(leaf), "%s/run-%d", dir, (int)getpid()) >= sizeof(leaf))
+        return kit_fail("cgroup path too long: %s/run-%d", dir, (int)getpid());
+    /* Another program's prune may remove our leaf while it is still empty: make it again. */
+    int moved = -1;
+    for (int attempt = 0; attempt < 3 && moved < 0; attempt++)
+        if (mkdir(leaf, 0755) == 0 || errno == EEXIST)
+            moved = write_file(leaf, "cgroup.procs", pid_text, true);
+    if (moved < 0)
+        return kit_fail_errno("move this program into %s", leaf);
     for (long waited = 0; waited < REMOVE_TIMEOUT_MS; waited += 10) {
         pid_t pid;
         size_t count = 0;
