@@ -91,34 +91,6 @@ int kit_bind_mount(const char *src, const char *dst, bool readonly)
     return readonly ? kit_remount_readonly(dst) : 0;
 }
 
-int kit_mount_proc(const char *root)
-{
-    char path[PATH_MAX];
-    if (join(path, sizeof(path), root, "proc") < 0 || kit_make_mount_point(path, true) < 0)
-        return -1;
-    /* A proc mount shows the PID namespace of the process that mounts it: call this from a
-     * process inside the container's new PID namespace. */
-    if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-        return kit_fail_errno("mount proc on %s", path);
-    return 0;
-}
-
-int kit_mount_sys(const char *root)
-{
-    char path[PATH_MAX];
-    if (join(path, sizeof(path), root, "sys") < 0 || kit_make_mount_point(path, true) < 0)
-        return -1;
-    unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
-    if (mount("sysfs", path, "sysfs", flags, NULL) == 0)
-        return 0;
-    /* A fresh sysfs shows the caller's network namespace, and a user namespace may mount one
-     * only if it owns that network namespace (not so with --net host): fall back to a
-     * read-only recursive bind of the host's /sys, as runc does. */
-    if (errno != EPERM)
-        return kit_fail_errno("mount sysfs on %s", path);
-    return kit_bind_mount("/sys", path, true);
-}
-
 struct dev_node {
     const char *name;
     unsigned major, minor;
@@ -186,60 +158,21 @@ int kit_mount_dev(const char *root, bool in_userns)
     return 0;
 }
 
-/* Is PATH the root of a mount (not just a directory inside one)? */
-static int is_mount_root(const char *path)
-{
-    struct statx stx;
-    if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx) < 0)
-        return kit_fail_errno("statx %s", path);
-    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
-        return kit_fail("cannot tell whether %s is a mount point (kernel older than 5.8)", path);
-    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-}
-
-int kit_pivot_root(const char *root)
-{
-    /* pivot_root(2) wants the new root to be a mount point, and neither it nor the old root's
-     * mount may be shared (kit_make_mounts_private() first). */
-    int mounted = is_mount_root(root);
-    if (mounted < 0)
-        return -1;
-    if (!mounted && kit_bind_mount(root, root, false) < 0)
-        return -1;
-    /* chdir by path crosses onto the mount just made; a cwd taken before it would not. */
-    if (chdir(root) < 0)
-        return kit_fail_errno("chdir %s", root);
-    if (is_mount_root(".") != 1)
-        return kit_fail("%s: the current directory is not the root of a mount", root);
-    /* pivot_root(".", "."): the old root ends up mounted on top of the new one, at "/"... */
-    if (syscall(SYS_pivot_root, ".", ".") < 0)
-        return kit_fail_errno("pivot_root to %s", root);
-    /* ...so unmounting "." detaches it (lazily, with everything below it), leaving the new root
-     * alone.  MS_SLAVE first so the unmount cannot propagate to any peer outside. */
-    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-        return kit_fail_errno("make the old root a slave");
-    if (umount2(".", MNT_DETACH) < 0)
-        return kit_fail_errno("detach the old root");
-    if (chdir("/") < 0)
-        return kit_fail_errno("chdir /");
-    return 0;
-}
-
 /* runc's default spec (config.json "maskedPaths" and "readonlyPaths"). */
-static const char *const masked_paths[] = {
+const char *const kit_runc_masked_paths[] = {
     "/proc/acpi",       "/proc/asound",      "/proc/kcore",  "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap",
+    "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap", NULL,
 };
-static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+const char *const kit_runc_readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
 int kit_mask_proc_and_sys(void)
 {
-    for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+    for (size_t i = 0; kit_runc_masked_paths[i]; i++) {
         struct stat st;
-        const char *path = masked_paths[i];
+        const char *path = kit_runc_masked_paths[i];
         if (stat(path, &st) < 0) {
             if (errno == ENOENT)
                 continue; /* not in this kernel's proc/sysfs: nothing to hide */
@@ -252,8 +185,8 @@ int kit_mask_proc_and_sys(void)
         if (rc < 0)
             return kit_fail_errno("mask %s", path);
     }
-    for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
-        const char *path = readonly_paths[i];
+    for (size_t i = 0; kit_runc_readonly_paths[i]; i++) {
+        const char *path = kit_runc_readonly_paths[i];
         if (access(path, F_OK) < 0 && errno == ENOENT)
             continue;
         if (kit_bind_mount(path, path, true) < 0)

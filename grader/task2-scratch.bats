@@ -191,7 +191,7 @@ in_container() {
     expect_status 0 "the probe (grader/helpers/syscall_probe.c) should run inside"
     expect_match "the probe's allowed call" "getpid OK" "$output" "the probe did not run to its end"
     local bad
-    bad=$(printf '%s\n' "$output" | awk '$1 != "getpid" && $2 != "EPERM"' | tr '\n' ';')
+    bad=$(printf '%s\n' "$output" | awk '$1 != "getpid" && $1 != "allowed" && $2 != "EPERM"' | tr '\n' ';')
     [ -z "$bad" ] ||
         fail_hint "every probed call failing with EPERM" "$bad" \
             "SCMP_ACT_ERRNO(EPERM) rules for each call; clone/unshare/setns only with CLONE_NEWUSER (2.13)"
@@ -214,14 +214,85 @@ in_container() {
             "kit_cgroup_set_pids before the child is let go (2.7)"
 }
 
-@test "2.7 scratch_container: --cpus 0.5 holds two busy loops near half a core [3]" {
-    in_container --cpus 0.5 -- sh /kit/spin.sh
-    expect_status 0 "the spin script should end normally"
+# The directory of PID's cgroup for CONTROLLER (v1: the hierarchy holding it; v2: the one).
+cgroup_dir_of() {
+    local pid=$1 ctrl=$2 _n ctrls path mnt
+    while IFS=: read -r _n ctrls path; do
+        if [ -z "$ctrls" ]; then
+            mnt=$(awk '{ split($0, h, " - "); split(h[1], f, " "); split(h[2], s, " ")
+                         if (s[1] == "cgroup2") { print f[5]; exit } }' /proc/self/mountinfo)
+        elif [[ ",$ctrls," == *",$ctrl,"* ]]; then
+            mnt=$(awk -v c="$ctrl" '{ split($0, h, " - "); split(h[1], f, " "); split(h[2], s, " ")
+                         if (s[1] == "cgroup" && ("," s[3] ",") ~ ("," c ",")) { print f[5]; exit } }' \
+                  /proc/self/mountinfo)
+        else
+            continue
+        fi
+        [ -n "$mnt" ] && [ -e "$mnt$path/cgroup.procs" ] || continue
+        if [ -z "$ctrls" ] && [ ! -e "$mnt$path/$ctrl.max" ] && [ "$ctrl" != memory ]; then
+            continue
+        fi
+        echo "$mnt$path"
+        return 0
+    done <"/proc/$pid/cgroup"
+    return 1
+}
+
+# The container's init (the child scratch_container cloned), once it exists.
+container_init_of() {
+    local pid=$1 init=
+    for _ in $(seq 50); do
+        init=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{ print $1 }')
+        [ -n "$init" ] && break
+        sleep 0.1
+    done
+    echo "$init"
+}
+
+# Judged by the kernel's own evidence, not by an idle machine: the quota and period configured
+# for the container's group, the throttling the kernel counted in it, and the CPU the loops got
+# (at most about 0.6 core, however busy the machine is).
+@test "2.7 scratch_container: --cpus 0.5 sets a quota of half a core, and the kernel throttles [3]" {
+    local out="$BATS_TEST_TMPDIR/spin.out" pid init dir= quota= period= throttled=
+    "$SC" --cpus 0.5 "$ROOTFS" sh /kit/spin.sh >"$out" 2>&1 3>&- &
+    pid=$!
+    init=$(container_init_of "$pid")
+    # Sample the group while the container runs: its quota once, its throttling counter last.
+    while kill -0 "$pid" 2>/dev/null; do
+        local d
+        d=$(cgroup_dir_of "$init" cpu 2>/dev/null) || d=
+        if [ -n "$d" ]; then # (the group may vanish between two reads as the container ends)
+            dir=$d
+            local q p t
+            if [ -e "$dir/cpu.max" ]; then
+                read -r q p <"$dir/cpu.max" 2>/dev/null || q=
+            else
+                q=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || q=
+                p=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || q=
+            fi
+            [ -z "$q" ] || { quota=$q period=$p; }
+            t=$(awk '$1 == "nr_throttled" { print $2 }' "$dir/cpu.stat" 2>/dev/null) || t=
+            [ -z "$t" ] || throttled=$t
+        fi
+        sleep 0.2
+    done
+    wait "$pid" || true
+    [ -n "$dir" ] || fail_hint "the container's init in a cgroup of its own with the cpu controller" \
+        "none seen for init $init; output: $(cat "$out")" "make the group and write the child's PID to cgroup.procs (2.7)"
+    expect_eq "quota/period of the container's group" 0.50 \
+        "$(awk -v q="$quota" -v p="$period" 'BEGIN { if (p > 0 && q ~ /^[0-9]+$/) printf "%.2f", q / p; else print q "/" p }')" \
+        "--cpus is a quota per period: cpu.max on v2, cpu.cfs_quota_us and cpu.cfs_period_us on v1 (2.7)"
     local ticks cores
-    ticks=$(line_of ticks=)
+    ticks=$(awk -F= '/^ticks=/ { print $2 }' "$out")
     cores=$(awk -v t="${ticks:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / 3 }')
-    expect_near "cores used by two busy loops over 3 s" 0.5 0.15 "$cores" \
-        "kit_cgroup_set_cpu(cg, 50000, 100000) for --cpus 0.5 (2.7)"
+    awk -v c="$cores" 'BEGIN { exit !(c > 0 && c <= 0.62) }' ||
+        fail_hint "two busy loops getting at most about 0.6 core" "$cores ($(cat "$out"))" \
+            "the limit must hold CMD and what it forks (2.7)"
+    # A busy machine may give the loops less than their quota: then nothing was throttled.
+    # Near the quota, the kernel must have throttled them.
+    awk -v c="$cores" -v t="${throttled:-0}" 'BEGIN { exit !(c < 0.4 || t > 0) }' ||
+        fail_hint "nr_throttled > 0 in $dir/cpu.stat when the loops got $cores core" \
+            "${throttled:-none}" "the child (and so CMD) must be in the group before it runs (2.7)"
 }
 
 @test "2.6 scratch_container: with --userns, root's files on a --mount belong to host uid 100000 [3]" {
@@ -235,6 +306,13 @@ in_container() {
     expect_eq "owner of the file on the host" 100000:100000 \
         "$(stat -c %u:%g "$share/made-inside" 2>&1)" \
         "container root is host uid 100000: uid_map and gid_map (2.6)"
+}
+
+@test "2.6 scratch_container: with --userns, setgroups is denied inside [1]" {
+    in_container --userns -- cat /proc/self/setgroups
+    expect_status 0 "scratch_container --userns ROOTFS cat /proc/self/setgroups should run"
+    expect_eq "/proc/self/setgroups inside" deny "$output" \
+        "user_namespaces(7): the setgroups file, written before gid_map (2.6)"
 }
 
 @test "2.8 scratch_container: --mount binds a host directory, :ro makes it read-only [2]" {
@@ -291,4 +369,93 @@ in_container() {
     expect_status 0 "the orphan script should end normally"
     expect_eq "zombies in the container" "zombies=0" "$output" \
         "PID 1 must waitpid(-1) for every child, not only CMD (2.14)"
+}
+
+# Every namespace of /proc/self/ns, inside against the test's own: new ones differ, shared ones
+# are the same.  SAME lists the names expected to be shared.
+ns_compare() {
+    local same=$1 n inside host got=
+    shift
+    in_container "$@" -- sh -c 'for n in pid mnt uts ipc net cgroup user; do
+        echo "$n $(readlink /proc/self/ns/$n)"; done'
+    expect_status 0 "scratch_container $* ROOTFS sh -c ... should run"
+    for n in pid mnt uts ipc net cgroup user; do
+        inside=$(printf '%s\n' "$output" | awk -v n="$n" '$1 == n { print $2 }')
+        host=$(readlink "/proc/self/ns/$n")
+        if [ -z "$inside" ]; then got+="$n:missing "
+        elif [ "$inside" = "$host" ]; then got+="$n:same "
+        else got+="$n:new "; fi
+    done
+    local want= n2
+    for n2 in pid mnt uts ipc net cgroup user; do
+        if [[ " $same " == *" $n2 "* ]]; then want+="$n2:same "; else want+="$n2:new "; fi
+    done
+    expect_eq "namespaces inside against the host's" "$want" "$got" \
+        "clone flags (2.5), the cgroup namespace from the child (2.9)"
+}
+
+@test "2.5 scratch_container: every namespace but user is new; --userns makes user new too [3]" {
+    ns_compare "user"
+    ns_compare "" --userns
+}
+
+@test "2.5 scratch_container: --net host shares only the network namespace [1]" {
+    ns_compare "net user" --net host
+}
+
+# A container that holds must still work: what a shell script does every day.
+workload() {
+    in_container "$@" -- sh -c '
+        echo hello | tr a-z A-Z | grep -q HELLO && echo pipe-ok
+        echo x >/dev/null && [ -z "$(cat /dev/null)" ] && echo null-ok
+        [ "$(head -c 100 /dev/zero | wc -c)" = 100 ] && echo zero-ok
+        [ "$(head -c 32 /dev/urandom | wc -c)" = 32 ] && echo urandom-ok
+        echo kit >/tmp/kit-work.$$ && [ "$(cat /tmp/kit-work.$$)" = kit ] && rm /tmp/kit-work.$$ && echo tmp-ok
+        sh -c "exit 3"; [ $? = 3 ] && echo fork-exec-ok
+        [ "$(echo data >/dev/shm/k && cat /dev/shm/k)" = data ] && echo shm-ok
+        /bin/kit-probe | grep -q "^allowed pty OK" && echo pts-ok'
+    expect_status 0 "scratch_container $* ROOTFS sh -c WORKLOAD should run"
+    expect_eq "the workload's checks inside" \
+        "pipe-ok null-ok zero-ok urandom-ok tmp-ok fork-exec-ok shm-ok pts-ok" \
+        "$(printf '%s\n' "$output" | tr '\n' ' ' | sed 's/ $//')" \
+        "every device node, /dev/shm and a devpts of its own (2.10); a filter that lets ordinary calls through (2.13)"
+}
+
+@test "2.10 scratch_container: a normal workload works (pipes, devices, /tmp, fork/exec, a pty) [3]" {
+    workload
+}
+
+@test "2.10 scratch_container: a normal workload works under --userns too [2]" {
+    workload --userns
+}
+
+@test "2.13 scratch_container: the calls Docker allows still work (an over-strict filter loses) [2]" {
+    in_container -- /bin/kit-probe
+    expect_status 0 "the probe should run inside"
+    local allowed bad
+    allowed=$(printf '%s\n' "$output" | awk '$1 == "allowed"' | wc -l)
+    bad=$(printf '%s\n' "$output" | awk '$1 == "allowed" && $3 == "EPERM"' | tr '\n' ';')
+    [ "$allowed" -ge 8 ] && [ -z "$bad" ] ||
+        fail_hint "fork, unshare(0), setns without CLONE_NEWUSER, chroot, socket, personality, getrandom, a pty: none refused" \
+            "${bad:-$allowed allowed lines}" "deny only what the list says; clone/unshare/setns only with CLONE_NEWUSER (2.13)"
+}
+
+@test "2.10 scratch_container: with --userns --net host, /sys is the host's, read-only [2]" {
+    in_container --userns --net host -- sh -c '
+        [ -e /sys/class/net/lo ] && echo sys-ok
+        { touch /sys/kit-test; } 2>/dev/null || echo sys-ro'
+    expect_status 0 "scratch_container --userns --net host ROOTFS should run (sysfs cannot be mounted there)"
+    expect_eq "checks inside" "sys-ok sys-ro" "$(echo $output)" \
+        "a user namespace that does not own the network namespace may not mount sysfs: bind the host's /sys read-only (2.10)"
+}
+
+# Issue: runc's CVE-2024-21626 class.  A directory fd left open by the caller must not reach CMD.
+@test "2.14 scratch_container: fds the caller left open (7 and 1500) are not visible inside [2]" {
+    local opt
+    for opt in "" --userns; do
+        run_t "${KIT_TIMEOUT}" bash -c 'exec 7</ 1500</; exec "$@" 3>&-' _ "$SC" $opt "$ROOTFS" \
+            sh -c 'for f in 7 1500; do [ -e /proc/self/fd/$f ] && echo "fd $f open: $(ls /proc/self/fd/$f/ | head -3 | tr "\n" " ")"; done; echo done'
+        expect_eq "open fds inside ($opt)" done "$output" \
+            "close every fd above 2 before exec (kit_exec_prepare)"
+    done
 }

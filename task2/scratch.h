@@ -2,15 +2,20 @@
  *
  *   scratch_container.c  main: options, the parent's side (clone, id maps, cgroup, wait, cleanup)
  *   scratch_options.c    parsing the command line into a struct scratch_config
- *   scratch_child.c      the child's side: mounts, pivot_root, hostname, in that order
+ *   scratch_cgroup.c     the container's cgroup, written through cgroupfs (v1 and v2)
+ *   scratch_child.c      the child's side: bind mounts, user and cgroup namespace, hostname
+ *   scratch_rootfs.c     the child's new root: proc, sys, dev, pivot_root, masks
  *   scratch_security.c   capabilities, no_new_privs, seccomp: the last steps before CMD
  *   scratch_init.c       the container's PID 1: runs CMD, reaps orphans, forwards signals
  */
 #ifndef SCRATCH_H
 #define SCRATCH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "kit/cgroup.h"
 
 #include "kit/sync.h"
 
@@ -40,6 +45,27 @@ struct scratch_config {
 /* scratch_options.c: fill CFG from argv; -1 after printing one line on bad input. */
 int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg);
 void scratch_usage(void);
+
+/* scratch_cgroup.c: the container's cgroup.  dir[] holds one directory per controller (the
+ * same one three times on v2); "" where none was made.  Each returns 0, or -1 after a message. */
+enum { SCRATCH_CG_CPU, SCRATCH_CG_MEMORY, SCRATCH_CG_PIDS, SCRATCH_CG_N };
+extern const char *const scratch_cgroup_controllers[SCRATCH_CG_N]; /* "cpu", "memory", "pids" */
+struct scratch_cgroup {
+    enum kit_cgroup_version version;
+    char dir[SCRATCH_CG_N][PATH_MAX];
+};
+int scratch_cgroup_create(struct scratch_cgroup *cg, const char *name);
+int scratch_cgroup_set_limits(const struct scratch_cgroup *cg, const struct scratch_config *cfg);
+int scratch_cgroup_join(const struct scratch_cgroup *cg, pid_t pid);
+int scratch_cgroup_remove(struct scratch_cgroup *cg);
+unsigned long long scratch_cgroup_oom_kills(const struct scratch_cgroup *cg);
+
+/* scratch_rootfs.c: in the new root (the cwd), mount proc, sys and dev, pivot_root into it,
+ * then mask and protect what runc's default spec does.  0, or -1 after a message. */
+int scratch_mount_system_and_pivot(const struct scratch_config *cfg);
+
+/* scratch_child.c (2.8): remount the bind mount at PATH read-only.  0, or -1 after a message. */
+int scratch_remount_readonly(const char *path);
 
 /* scratch_child.c: the function clone(2) runs; never returns to the caller's code. */
 int scratch_child_main(void *cfg);

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "kit/err.h"
-#include "kit/rootfs.h"
+#include "kit/rootfs.h" /* kit_make_mount_point */
 
 /* The container's path of a --mount DST, relative to the cwd (the new root before pivot). */
 static int inside(char out[PATH_MAX], const char *dst)
@@ -50,19 +52,47 @@ static int refuse_symlinks(const char *rel)
     }
 }
 
+/* >>> 2.8 Make our mounts private, bind ROOTFS on itself and chdir into it, then bind each
+ *     --mount SRC on ./DST (creating the mount point - refuse_symlinks() first, then
+ *     kit_make_mount_point; read-only if asked).  scratch_remount_readonly() is yours too: 2.10
+ *     uses it for /sys and runc's read-only paths.
+ *     Kernel rules (mount(2), mount_namespaces(7)): our mount namespace is a copy of the host's,
+ *     and on most hosts "/" is a *shared* mount (systemd makes it so): a mount made below it
+ *     would appear on the host too, and pivot_root refuses shared mounts - change the
+ *     propagation of everything first.  pivot_root(2) needs the new root to be a mount point,
+ *     hence the bind; a chdir by *path* after the bind lands on the new mount (a cwd taken
+ *     before it would stay below it).  A bind mount ignores MS_RDONLY in the call that creates
+ *     it: read-only takes a second step on the mount just made (a remount of the bind, or
+ *     mount_setattr(2)); in a user namespace the kernel refuses a remount that would clear a
+ *     flag the mount already has (nosuid, nodev, noexec, the atime flags are "locked"), so a
+ *     remount must repeat them (statvfs(3) shows them).  Host paths are looked up with our
+ *     current ids: this runs before 2.9, while we still act as the host's root.
+ *     Observe: findmnt -o TARGET,PROPAGATION,OPTIONS; cat /proc/PID/mountinfo. */
+int scratch_remount_readonly(const char *path)
+{
+    struct statvfs st;
+    if (statvfs(path, &st) < 0)
+        return kit_fail_errno("statvfs %s", path);
+    static const struct { unsigned long st, ms; } locked[] = {
+        {ST_NOSUID, MS_NOSUID},     {ST_NODEV, MS_NODEV},   {ST_NOEXEC, MS_NOEXEC},
+        {ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
+        {ST_RELATIME, MS_RELATIME},
+    };
+    unsigned long keep = 0;
+    for (size_t i = 0; i < sizeof(locked) / sizeof(locked[0]); i++)
+        if (st.f_flag & locked[i].st)
+            keep |= locked[i].ms;
+    if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+        return kit_fail_errno("remount %s read-only", path);
+    return 0;
+}
+
 static int bind_rootfs_and_mounts(const struct scratch_config *cfg)
 {
-    /* >>> 2.8 Bind ROOTFS on itself and chdir into it, then bind each --mount SRC on ./DST
-     *     (creating the mount point - refuse_symlinks() first; read-only if asked).  (Our
-     *     mounts are already private.)
-     *     Kernel rules: pivot_root(2) needs the new root to be a mount point, hence the bind;
-     *     a chdir by *path* after the bind lands on the new mount (a cwd taken before it would
-     *     stay below it).  Host paths are looked up with our current ids: we do this before
-     *     becoming root of the user namespace (2.9), while we are still the host's root,
-     *     so a rootfs or SRC inside a directory only root may enter (mode 0700) is reachable.
-     *     Hint: kit/rootfs.h. */
-    if (kit_bind_mount(cfg->rootfs, cfg->rootfs, false) < 0)
-        return -1;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return kit_fail_errno("make / private");
+    if (mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return kit_fail_errno("bind %s on itself", cfg->rootfs);
     if (chdir(cfg->rootfs) < 0)
         return kit_fail_errno("chdir %s", cfg->rootfs);
     for (int i = 0; i < cfg->n_mounts; i++) {
@@ -72,13 +102,16 @@ static int bind_rootfs_and_mounts(const struct scratch_config *cfg)
         if (stat(m->src, &st) < 0)
             return kit_fail_errno("--mount %s", m->src);
         if (inside(dst, m->dst) < 0 || refuse_symlinks(dst) < 0 ||
-            kit_make_mount_point(dst, S_ISDIR(st.st_mode)) < 0 ||
-            kit_bind_mount(m->src, dst, m->readonly) < 0)
+            kit_make_mount_point(dst, S_ISDIR(st.st_mode)) < 0)
+            return -1;
+        if (mount(m->src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return kit_fail_errno("bind %s on %s", m->src, m->dst);
+        if (m->readonly && scratch_remount_readonly(dst) < 0)
             return -1;
     }
     return 0;
-    /* <<< 2.8 stub: (void)cfg; (void)inside; (void)refuse_symlinks; return 0; */
 }
+/* <<< 2.8 stub: int scratch_remount_readonly(const char *path) { (void)path; return 0; } static int bind_rootfs_and_mounts(const struct scratch_config *cfg) { (void)cfg; (void)inside; (void)refuse_symlinks; return 0; } */
 
 static int become_root_and_enter_cgroup_ns(const struct scratch_config *cfg)
 {
@@ -96,24 +129,6 @@ static int become_root_and_enter_cgroup_ns(const struct scratch_config *cfg)
         return kit_fail_errno("unshare cgroup namespace");
     return 0;
     /* <<< 2.9 stub: (void)cfg; return 0; */
-}
-
-static int mount_system_and_pivot(const struct scratch_config *cfg)
-{
-    /* >>> 2.10 In the new root (the cwd, "."): proc, read-only sysfs, a tmpfs /dev with its
-     *     device nodes (bound from the host in a user namespace); then pivot_root into it and
-     *     detach the old root; then mask /proc/kcore, /proc/keys ... and make /proc/sys and
-     *     /proc/sysrq-trigger read-only, as runc's default spec does.
-     *     Kernel rules: proc must be mounted by a process inside the new PID namespace (it
-     *     shows the mounter's); after pivot_root the old root is still mounted on "/" until
-     *     umount2(MNT_DETACH) - until then the whole host is one ".." away.  Masks come after
-     *     the pivot, on the container's own proc.  Hint: kit/rootfs.h. */
-    if (kit_mount_proc(".") < 0 || kit_mount_sys(".") < 0 ||
-        kit_mount_dev(".", cfg->userns) < 0 || kit_pivot_root(".") < 0 ||
-        kit_mask_proc_and_sys() < 0)
-        return -1;
-    return 0;
-    /* <<< 2.10 stub: (void)cfg; return 0; */
 }
 
 static int set_hostname(const struct scratch_config *cfg)
@@ -164,13 +179,8 @@ int scratch_child_main(void *arg)
     struct scratch_config *cfg = arg;
     if (kit_gate_wait(&cfg->gate) < 0)
         return 1; /* the parent failed (and said why) or died */
-    /* Our mount namespace is a copy of the host's, and on most hosts "/" is a *shared* mount
-     * (systemd makes it so): a mount made below it would appear on the host too.  Making
-     * everything private first is what keeps all that follows inside the container. */
-    if (kit_make_mounts_private() < 0)
-        return 1;
     if (bind_rootfs_and_mounts(cfg) < 0 || become_root_and_enter_cgroup_ns(cfg) < 0 ||
-        mount_system_and_pivot(cfg) < 0 || set_hostname(cfg) < 0 ||
+        scratch_mount_system_and_pivot(cfg) < 0 || set_hostname(cfg) < 0 ||
         (!cfg->net_host && loopback_up() < 0))
         return 1;
     set_environment(cfg);

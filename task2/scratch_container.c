@@ -7,10 +7,12 @@
  *   2.5  clone() into new namespaces    ->   waits on the gate
  *   2.6  writes uid_map/gid_map (--userns)
  *   2.7  creates the cgroup, sets limits,
- *        moves the child in, opens gate ->   2.8  bind-mounts ROOTFS and the --mount paths
+ *        moves the child in (scratch_cgroup.c),
+ *        opens the gate                ->   2.8  bind-mounts ROOTFS and the --mount paths
  *                                            2.9  becomes root of its user namespace, new
  *                                                 cgroup namespace
  *                                            2.10 proc, sys, dev; pivot_root; masks
+ *                                                 (scratch_rootfs.c)
  *                                            2.11 hostname
  *                                            2.12 capabilities down to Docker's default set
  *                                            2.13 no_new_privs, seccomp filter
@@ -32,7 +34,6 @@
 
 #include "kit/cgroup.h"
 #include "kit/err.h"
-#include "kit/ns.h"
 #include "kit/run.h"
 #include "kit/sync.h"
 
@@ -84,26 +85,34 @@ static int write_proc_file(pid_t pid, const char *file, const char *text)
     return 0;
 }
 
+/* The child's stack: clone(2) without CLONE_VM gives the child a copy of our memory, so this
+ * array is the child's own once it runs (and the top of it is where its stack starts). */
+#define CHILD_STACK_SIZE (1024 * 1024)
+static char child_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+
 static pid_t clone_container(struct scratch_config *cfg)
 {
-    /* >>> 2.5 Clone the child into its own namespaces: PID (it becomes PID 1 there), mount,
-     *     UTS, IPC, cgroup, network unless --net host, and user with --userns.
-     *     Kernel rules: a new PID namespace applies to the *child* of clone/unshare, never to
-     *     the caller.  With CLONE_NEWUSER in the same call the kernel creates the user namespace
-     *     first and makes it the owner of the others, so the child's capabilities there count
-     *     for them.  (The cgroup namespace is taken later by the child, once it sits in its
-     *     new cgroup: a cgroup namespace is rooted where its creator is at that moment.)
-     *     Hint: kit_clone(flags, scratch_child_main, cfg) from kit/ns.h. */
-    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+    /* >>> 2.5 Start the child (scratch_child_main(cfg)) in its own namespaces: PID (it becomes
+     *     PID 1 there), mount, UTS, IPC, network unless --net host, and user with --userns.
+     *     Not the cgroup namespace: the child makes that one itself in 2.9.
+     *     Kernel rules (clone(2), namespaces(7)): a new PID namespace applies to the *child*
+     *     of clone/unshare, never to the caller.  The child runs on a stack you give it, and
+     *     on x86 and most other machines a stack grows down: pass its highest address.  The
+     *     signal in the low byte of the flags is the one the parent gets when the child ends;
+     *     without SIGCHLD there, waitpid() needs __WALL to see it.  With CLONE_NEWUSER in the
+     *     same call the kernel creates the user namespace first and makes it the owner of the
+     *     others, so the child's capabilities there count for them.
+     *     Observe: ls -l /proc/PID/ns of the child against your own. */
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
     if (!cfg->net_host)
         flags |= CLONE_NEWNET;
     if (cfg->userns)
         flags |= CLONE_NEWUSER;
-    pid_t pid = kit_clone(flags, scratch_child_main, cfg);
+    pid_t pid = clone(scratch_child_main, child_stack + CHILD_STACK_SIZE, flags, cfg);
     if (pid < 0)
         kit_fail_errno("clone");
     return pid;
-    /* <<< 2.5 stub: (void)cfg; errno = ENOSYS; return kit_fail("clone: not implemented"); */
+    /* <<< 2.5 stub: (void)cfg; (void)child_stack; errno = ENOSYS; return kit_fail("clone: not implemented"); */
 }
 
 static int write_id_maps(pid_t pid, const struct scratch_config *cfg)
@@ -128,38 +137,26 @@ static int write_id_maps(pid_t pid, const struct scratch_config *cfg)
     /* <<< 2.6 stub: (void)pid; (void)cfg; (void)write_proc_file; return 0; */
 }
 
-static struct kit_cgroup *setup_cgroup(pid_t pid, const struct scratch_config *cfg)
+/* The container's cgroup (2.7, scratch_cgroup.c), named after our PID so two containers never
+ * share one, with its limits, and the child in it - before the gate opens. */
+static int setup_cgroup(struct scratch_cgroup *cg, pid_t pid, const struct scratch_config *cfg)
 {
-    /* >>> 2.7 Create a cgroup for the container below our own (kit_cgroup_create), set the
-     *     limits that were asked for (--cpus as a quota per 100 ms period, --memory, --pids)
-     *     and move the child in (kit_cgroup_add) - all before the gate opens, so CMD and
-     *     everything it forks start inside the limits (children inherit their parent's
-     *     cgroup at fork).  Name it after our PID so two containers never share one. */
     char name[64];
     snprintf(name, sizeof(name), "scratch-%d", (int)getpid());
-    struct kit_cgroup *cg = kit_cgroup_create(name);
-    if (!cg)
-        return NULL;
-    const long period_us = 100000;
-    if ((cfg->cpus > 0 && kit_cgroup_set_cpu(cg, (long)(cfg->cpus * period_us), period_us) < 0) ||
-        (cfg->memory_bytes > 0 && kit_cgroup_set_memory(cg, cfg->memory_bytes) < 0) ||
-        (cfg->pids_max > 0 && kit_cgroup_set_pids(cg, cfg->pids_max) < 0) ||
-        kit_cgroup_add(cg, pid) < 0) {
-        kit_cgroup_destroy(cg);
-        return NULL;
-    }
-    return cg;
-    /* <<< 2.7 stub: (void)pid; (void)cfg; errno = ENOSYS; kit_fail("cgroup: not implemented"); return NULL; */
+    if (scratch_cgroup_create(cg, name) < 0 || scratch_cgroup_set_limits(cg, cfg) < 0 ||
+        scratch_cgroup_join(cg, pid) < 0)
+        return -1;
+    return 0;
 }
 
 /* Wait for the container and turn its end into our exit status. */
-static int wait_container(pid_t pid, struct kit_cgroup *cg, const struct scratch_config *cfg)
+static int wait_container(pid_t pid, const struct scratch_cgroup *cg,
+                          const struct scratch_config *cfg)
 {
     int status = kit_wait_status(pid);
     if (status < 0)
         return kit_fail_errno("waitpid"), 1;
-    unsigned long long oom_kills = 0;
-    if (cfg->memory_bytes > 0 && kit_cgroup_oom_kills(cg, &oom_kills) == 0 && oom_kills > 0)
+    if (cfg->memory_bytes > 0 && scratch_cgroup_oom_kills(cg) > 0)
         kit_fail("%s was killed by the OOM killer (memory limit %lld)", cfg->argv[0],
                  cfg->memory_bytes);
     return status;
@@ -188,20 +185,19 @@ int main(int argc, char **argv)
         return 1;
     child_pid = pid;
     block_forwarded_signals(SIG_UNBLOCK);
-    struct kit_cgroup *cg = NULL;
-    if (write_id_maps(pid, &cfg) < 0 || !(cg = setup_cgroup(pid, &cfg)) ||
+    static struct scratch_cgroup cg;
+    if (write_id_maps(pid, &cfg) < 0 || setup_cgroup(&cg, pid, &cfg) < 0 ||
         kit_gate_open(&cfg.gate) < 0) {
         /* The child sees the gate close without opening (EPIPE) and exits; make sure. */
         kit_gate_close(&cfg.gate);
         kill(pid, SIGKILL);
         kit_wait_status(pid);
-        if (cg)
-            kit_cgroup_destroy(cg);
+        scratch_cgroup_remove(&cg);
         return 1;
     }
-    int status = wait_container(pid, cg, &cfg);
+    int status = wait_container(pid, &cg, &cfg);
     child_pid = 0; /* reaped: its number may be reused, forward nothing more */
-    if (kit_cgroup_destroy(cg) < 0 && status == 0)
+    if (scratch_cgroup_remove(&cg) < 0 && status == 0)
         status = 1;
     return status;
 }

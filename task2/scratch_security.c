@@ -65,13 +65,14 @@ int scratch_drop_capabilities(void)
 }
 
 /* Refused outright with EPERM: reboot, kernel images and modules, swap, the mount table, the
- * kernel keyring, tracing other processes, BPF programs, performance counters. */
+ * kernel keyring, tracing other processes, BPF programs, performance counters, opening files
+ * by handle (which walks around a chroot: the "shocker" escape). */
 static const char *const denied_syscalls[] = {
     "reboot",        "kexec_load", "kexec_file_load", "init_module", "finit_module",
     "delete_module", "swapon",     "swapoff",         "mount",       "umount2",
     "pivot_root",    "keyctl",     "add_key",         "request_key", "ptrace",
     "bpf",           "perf_event_open", "fsopen",     "fsmount",     "move_mount",
-    "open_tree",
+    "open_tree",     "fspick",     "mount_setattr",   "open_by_handle_at",
 };
 
 int scratch_load_seccomp(void)

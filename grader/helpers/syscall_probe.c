@@ -5,6 +5,9 @@
  * EINVAL, ESRCH... or success ("OK"), and with the kit's filter they are EPERM. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +48,54 @@ static long do_clone(void)
     return rc;
 }
 
+static long do_fork(void)
+{
+    long rc = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (rc == 0)
+        _exit(0);
+    if (rc > 0)
+        waitpid((pid_t)rc, NULL, 0);
+    return rc;
+}
+
+/* A pseudo-terminal from the container's own devpts, as a terminal program would open one. */
+static long open_pty(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0)
+        return -1;
+    long rc = -1;
+    const char *name = grantpt(master) == 0 && unlockpt(master) == 0 ? ptsname(master) : NULL;
+    int slave = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+    if (slave >= 0) {
+        rc = 0;
+        close(slave);
+    }
+    close(master);
+    return rc;
+}
+
+/* Calls Docker's default profile allows: each must NOT fail with EPERM.  Printed as
+ * "allowed NAME RESULT"; a filter that is too strict shows here. */
+static void allow(const char *name, long rc)
+{
+    int err = errno;
+    printf("allowed %s %s\n", name, rc >= 0 ? "OK" : strerrorname_np(err));
+}
+
+static void allowed(void)
+{
+    char buf[8];
+    allow("fork", do_fork());
+    allow("unshare(0)", syscall(SYS_unshare, 0));
+    allow("setns(CLONE_NEWNET)", syscall(SYS_setns, -1, CLONE_NEWNET)); /* EBADF, not EPERM */
+    allow("chroot", syscall(SYS_chroot, "/"));
+    allow("socket", syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0));
+    allow("personality", syscall(SYS_personality, 0xffffffffUL));
+    allow("getrandom", syscall(SYS_getrandom, buf, sizeof(buf), 0));
+    allow("pty", open_pty());
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -68,6 +119,11 @@ int main(void)
     report("ptrace", syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, NO_PID, NULL, NULL));
     report("bpf", syscall(SYS_bpf, -1, NULL, 0));
     report("perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+    report("open_tree", syscall(SYS_open_tree, -1, "/kit/no/such/dir", 0));
+#ifdef SYS_mount_setattr
+    report("mount_setattr", syscall(SYS_mount_setattr, -1, "/kit/no/such/dir", 0, NULL, 0));
+#endif
+    allowed();
     report("getpid", syscall(SYS_getpid)); /* allowed: shows the probe itself ran */
     return 0;
 }

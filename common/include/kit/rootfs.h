@@ -22,21 +22,15 @@ int kit_remount_readonly(const char *path);
  * PATH is fine. */
 int kit_make_mount_point(const char *path, bool is_dir);
 
-/* Inside the new root directory ROOT (before pivot_root; ROOT may be relative, e.g. "."):
- * proc on ROOT/proc (call from inside the new PID namespace), read-only sysfs on ROOT/sys (a
- * read-only bind of the host's /sys when a user namespace may not mount sysfs), a tmpfs
+/* Inside the new root directory ROOT (before pivot_root; ROOT may be relative): a tmpfs
  * ROOT/dev with null zero full random urandom tty, devpts + ptmx, /dev/shm, the stdio symlinks.
- * Creates the mount points it needs.
  * IN_USERNS: device nodes cannot be created in a user namespace, so bind them from the host. */
-int kit_mount_proc(const char *root);
-int kit_mount_sys(const char *root);
 int kit_mount_dev(const char *root, bool in_userns);
 
-/* Make ROOT the root of the mount namespace: bind it on itself unless it already is a mount
- * point (pivot_root needs one), chdir(ROOT), pivot_root(".", "."), then detach the old root so
- * nothing of the host is reachable.  Ends with cwd "/".  If ROOT is "." the cwd must already be
- * the root of a mount (a cwd taken before a mount on top of it stays below that mount). */
-int kit_pivot_root(const char *root);
+/* runc's default spec, as data (NULL-terminated): paths hidden from the container (config.json
+ * "maskedPaths") and paths made read-only ("readonlyPaths").  Some do not exist on every kernel. */
+extern const char *const kit_runc_masked_paths[];
+extern const char *const kit_runc_readonly_paths[];
 
 /* As runc's default spec: hide /proc/kcore, /proc/keys, /proc/timer_list, /proc/sched_debug
  * and /sys/firmware; make /proc/sys and /proc/sysrq-trigger read-only.  Call after pivot_root. */
