@@ -53,6 +53,8 @@ help::
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero, each fence)"
 	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
 	@echo "sudo make check-mutants each one-mistake mutant (grader/mutants) must lose points (JOBS=2)"
+	@echo "sudo make vm-test    grade in a Debian 12 VM (pure cgroup v2) from a login session and a service (TASK=task2 for one)"
+	@echo "sudo make vm-shell CMD='...'  run a command in that VM (grader/vm/run.sh)"
 
 grade-all: deps
 	@test -n "$(SUBMISSIONS)" || { echo "usage: sudo make grade-all SUBMISSIONS=dir [JOBS=N]"; exit 2; }
@@ -89,6 +91,15 @@ check-fences: deps
 # Every one-mistake mutant (grader/mutants/TASK/*.patch) graded: none may keep full marks.
 check-mutants: deps
 	@JOBS=$(JOBS) grader/check-mutants.sh $(TASK)
+
+# The kit on a real pure cgroup v2 machine (grader/vm/: a cached Debian 12 image under QEMU).
+vm-test:
+	@grader/vm/test.sh $(TASK)
+
+vm-shell:
+	@test -n "$$CMD" || { echo "usage: sudo make vm-shell CMD='command'"; exit 2; }
+	@grader/vm/run.sh "$$CMD"
+.PHONY: vm-test vm-shell
 # <<< instructor
 
 bench: deps all

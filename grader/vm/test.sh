@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# test.sh - the kit's check on a real pure cgroup v2 machine: grade every task (or TASK...) in a
+# Debian 12 VM from a login session and from a systemd service; fail unless every one is full.
+#
+#   sudo grader/vm/test.sh [--timeout S] [TASK...]        (sudo make vm-test [TASK=task2])
+#
+# Builds the image once (image.sh), boots it (boot.sh) with this checkout, runs guest-grade.sh
+# in the guest's login session, prints the grader's tables as they come, then a summary:
+#   vm-test: task2 session 59/59 (180 s) service 59/59 (175 s)
+# and a closing line "vm-test: N passed, M failed" (one per task and way of running).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+limit=${KIT_VM_TIMEOUT:-5400}
+[ "${1:-}" = --timeout ] && { limit=$2; shift 2; }
+tasks=("$@")
+[ ${#tasks[@]} -gt 0 ] || tasks=($(cd "$KIT_TREE/grader" && ls task*.bats | sed -E 's/^(task[0-9]+).*/\1/' | sort -uV))
+[ "$(id -u)" -eq 0 ] || vm_die "run it as root: sudo make vm-test"
+job=$(mktemp -d /tmp/kit-vm-job.XXXXXX)
+out=$(mktemp /tmp/kit-vm-out.XXXXXX)
+trap 'rm -rf "$job" "$out"' EXIT
+vm_copy_tree "$job/kit"
+cp "$VM_DIR/guest-grade.sh" "$job/job.sh"
+echo "${tasks[*]}" >"$job/tasks"
+start=$(date +%s)
+"$VM_DIR/boot.sh" "$job" "$limit" | tee "$out" && rc=0 || rc=$?
+
+pass=0 fail=0
+for t in "${tasks[@]}"; do
+    line="vm-test: $t"
+    for mode in session service; do
+        r=$(awk -v m="$mode" -v t="$t" '$1 == "kit-vm:" && $2 == "result" && $3 == m && $4 == t \
+            { print $5 " (" $6 " s)" }' "$out" | tail -1)
+        line+=" $mode ${r:-missing}"
+        got=${r%%/*} best=${r#*/} best=${best%% *}
+        if [ -n "$r" ] && [ "$best" -gt 0 ] && [ "$got" = "$best" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+    done
+    echo "$line"
+done
+echo "vm-test: ran $(($(date +%s) - start)) s (job status $rc)"
+echo "vm-test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$rc" -eq 0 ]
