@@ -3,7 +3,8 @@
  *   container_prog subtask1|subtask2|subtask3
  *
  * It shows what the container looks like from the inside: its own PID and the PID of a child
- * it forks (1 and 2 in a new PID namespace), the entries of "/" (only the container's root
+ * it forks (1 and 2 in a new PID namespace), its working directory and open descriptors, the
+ * entries of "/" (only the container's root
  * after chroot), for subtask2 the hostname it sets (new_hostname, visible only inside a new
  * UTS namespace), and for subtask2 and subtask3 the wall-clock time of a fixed CPU-bound
  * benchmark (about twice as long when a cgroup allows half a core).
@@ -12,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,23 @@ static int show_pids(void)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR)
         ;
     return 0;
+}
+
+/* Where we are and what we hold, as the kernel says: the working directory (getcwd(2) reports
+ * one outside our root as unreachable: glibc fails with ENOENT) and the open descriptors. */
+static void show_cwd_and_fds(void)
+{
+    char cwd[4096];
+    if (getcwd(cwd, sizeof(cwd)))
+        printf("Working directory: %s\n", cwd);
+    else
+        printf("Working directory: (%s)\n",
+               errno == ENOENT ? "unreachable: outside the root" : strerror(errno));
+    printf("Open descriptors:");
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            printf(" %d", fd);
+    printf("\n");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -138,7 +157,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s subtask1|subtask2|subtask3\n", prog);
         return 2;
     }
-    if (show_pids() < 0 || list_root() < 0)
+    if (show_pids() < 0)
+        return 1;
+    show_cwd_and_fds();
+    if (list_root() < 0)
         return 1;
     if (subtask == 2 && change_hostname() < 0)
         return 1;
