@@ -384,3 +384,27 @@ unit_tests() {
 @test "2.3 cgroup v1 by hand: cpu.cfs_quota_us, cpu.cfs_period_us, cgroup.procs, rmdir (fake tree) [2]" {
     unit_tests v1
 }
+
+# ---- what simple_container promises about ROOT (kit code: no points) -------------------------
+
+@test "task2-simple: simple_container refuses /, a foreign ROOT and a symlink in ROOT, changing nothing" {
+    run_t 30 "$SC" 2a /
+    [ "$status" -ne 0 ] || fail_hint "a refusal of /" "exit 0" "kit: prepare_root"
+    local foreign="$BATS_TEST_TMPDIR/foreign" outside="$BATS_TEST_TMPDIR/outside"
+    mkdir -p "$foreign" "$outside"
+    echo mine >"$foreign/notes"
+    run_t 30 "$SC" 2a "$foreign"
+    [ "$status" -ne 0 ] || fail_hint "a refusal of a non-empty directory it did not make" "exit 0" "kit: prepare_root"
+    expect_eq "the foreign directory's entries afterwards" notes "$(ls -A "$foreign")" "kit: nothing may be written"
+    # An earlier run's ROOT whose lib directory was replaced by a symlink leading outside.
+    mkdir -p "$ROOT"
+    : >"$ROOT/container_prog"
+    local libdir
+    libdir=$(ldd "$PROG" | awk '$3 ~ /^\// { print $3; exit }')
+    libdir=${libdir%/*}
+    mkdir -p "$ROOT$(dirname "$libdir")"
+    ln -s "$outside" "$ROOT$libdir"
+    run_t 30 "$SC" 2a "$ROOT"
+    [ "$status" -ne 0 ] || fail_hint "a refusal of a symlink inside ROOT" "exit 0" "kit: make_parents_in_root"
+    expect_eq "files written through the symlink" "" "$(ls -A "$outside")" "kit: symlinks in ROOT are not followed"
+}
