@@ -10,9 +10,9 @@
 bool kit_systemd_running(void);
 
 /* Put the calling process into the kit's transient scope unit (Delegate=yes), starting it if
- * needed, and write the unit's group (a path in the v2 tree, e.g. /system.slice/kit.scope)
- * to UNIT.  The caller is then at the unit's top or in its leaf run-PID.  0, or -1 with a
- * message printed. */
-int kit_systemd_join_scope(char *unit, size_t len);
+ * needed, and write the unit's group (a path in the v2 tree mounted at V2_MOUNT, e.g.
+ * /system.slice/kit.scope) to UNIT.  The caller is then at the unit's top or in its leaf
+ * run-PID.  0, or -1 with a message printed. */
+int kit_systemd_join_scope(const char *v2_mount, char *unit, size_t len);
 
 #endif
