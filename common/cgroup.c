@@ -561,7 +561,7 @@ static int v2_systemd_parent(const struct location *loc, const char *const *want
                              size_t n_want, char *dir, size_t dir_len)
 {
     char unit[PATH_MAX], leaf[PATH_MAX], pid_text[32];
-    if (kit_systemd_join_scope(unit, sizeof(unit)) < 0)
+    if (kit_systemd_join_scope(loc->mount, unit, sizeof(unit)) < 0)
         return -1;
     if ((size_t)snprintf(dir, dir_len, "%s%s", loc->mount, unit) >= dir_len)
         return kit_fail("cgroup path too long: %s%s", loc->mount, unit);

@@ -16,9 +16,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,15 +79,46 @@ static int start_scope(sd_bus *bus, sd_bus_error *error)
     return r;
 }
 
-/* AttachProcessesToUnit(KIT_SCOPE_UNIT, "/run-PID", [PID]): into the running unit's subtree. */
-static int attach_to_scope(sd_bus *bus, sd_bus_error *error)
+/* Into the running unit, at its leaf run-PID (its top may already hand controllers down, and
+ * then takes no process).  The leaf is made first, in the unit's group (its ControlGroup
+ * property) below V2_MOUNT; then systemd attaches us (AttachProcessesToUnit).  Should this
+ * systemd not do that, the delegated subtree is ours: we move ourselves by cgroup.procs. */
+static int attach_to_scope(sd_bus *bus, const char *v2_mount, sd_bus_error *error)
 {
-    char leaf[64];
-    snprintf(leaf, sizeof(leaf), "/run-%d", (int)getpid());
-    return sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                              "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit",
-                              error, NULL, "ssau", KIT_SCOPE_UNIT, leaf, 1,
-                              (uint32_t)getpid());
+    char *group = NULL, leaf[4096], suffix[64], pid[32];
+    int r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1",
+                                       "/org/freedesktop/systemd1/unit/kit_2escope",
+                                       "org.freedesktop.systemd1.Scope", "ControlGroup", error,
+                                       &group);
+    if (r < 0)
+        return r;
+    if (!strstr(group, "/" KIT_SCOPE_UNIT)) { /* "" while the unit is stopping: try again */
+        free(group);
+        return -ENOENT;
+    }
+    snprintf(suffix, sizeof(suffix), "/run-%d", (int)getpid());
+    int n = snprintf(leaf, sizeof(leaf), "%s%s%s", v2_mount, group, suffix);
+    free(group);
+    if (n < 0 || (size_t)n >= sizeof(leaf) - strlen("/cgroup.procs"))
+        return -ENAMETOOLONG;
+    if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+        return -errno;
+    r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                           "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", error,
+                           NULL, "ssau", KIT_SCOPE_UNIT, suffix, 1, (uint32_t)getpid());
+    if (r >= 0)
+        return r;
+    snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+    strcat(leaf, "/cgroup.procs");
+    int fd = open(leaf, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return r;
+    ssize_t written = write(fd, pid, strlen(pid));
+    close(fd);
+    if (written < 0)
+        return r;
+    sd_bus_error_free(error);
+    return 0;
 }
 
 /* Our v2 group from /proc/self/cgroup ("0::/path") into OUT. */
@@ -120,13 +153,14 @@ static bool in_kit_scope(char *unit, size_t len)
 
 /* One attempt: start the unit, or attach to it when it is there already.  systemd runs the
  * start as a job: wait until the kernel shows us in the unit.  On failure WHY says why. */
-static int join_once(sd_bus *bus, char *unit, size_t len, char *why, size_t why_len)
+static int join_once(sd_bus *bus, const char *v2_mount, char *unit, size_t len, char *why,
+                     size_t why_len)
 {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     int r = start_scope(bus, &error);
     if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists")) {
         sd_bus_error_free(&error);
-        r = attach_to_scope(bus, &error);
+        r = attach_to_scope(bus, v2_mount, &error);
     }
     if (r < 0) {
         snprintf(why, why_len, "%s", error.message ? error.message : strerror(-r));
@@ -145,7 +179,7 @@ static int join_once(sd_bus *bus, char *unit, size_t len, char *why, size_t why_
     return -1;
 }
 
-int kit_systemd_join_scope(char *unit, size_t len)
+int kit_systemd_join_scope(const char *v2_mount, char *unit, size_t len)
 {
     if (in_kit_scope(unit, len))
         return 0;
@@ -161,7 +195,7 @@ int kit_systemd_join_scope(char *unit, size_t len)
     for (int attempt = 0; attempt < 5 && rc < 0; attempt++) {
         if (attempt > 0)
             sleep_ms(200);
-        rc = join_once(bus, unit, len, why, sizeof(why));
+        rc = join_once(bus, v2_mount, unit, len, why, sizeof(why));
     }
     sd_bus_flush_close_unref(bus);
     if (rc < 0)
