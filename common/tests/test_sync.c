@@ -9,6 +9,7 @@
 #include "kit/sync.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -63,6 +64,28 @@ static void child_dying_gives_the_parent_epipe(void **state)
     kit_gate_close(&gate);
 }
 
+/* The waiter died before the gate opened: opening returns EPIPE instead of killing us by
+ * SIGPIPE, and leaves no SIGPIPE pending. */
+static void opening_for_a_dead_waiter_gives_epipe_not_sigpipe(void **state)
+{
+    (void)state;
+    struct kit_gate gate;
+    assert_int_equal(kit_gate_init(&gate), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0); /* dies holding the read end, never waiting */
+    close(gate.read_fd); /* our own copy: now nobody can read */
+    gate.read_fd = -1;
+    assert_int_equal(kit_wait_status(pid), 0);
+    errno = 0;
+    assert_int_equal(kit_gate_open(&gate), -1);
+    assert_int_equal(errno, EPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    assert_false(sigismember(&pending, SIGPIPE));
+}
+
 static void close_is_idempotent(void **state)
 {
     (void)state;
@@ -80,6 +103,7 @@ int main(void)
         cmocka_unit_test(opened_gate_lets_the_child_go),
         cmocka_unit_test(parent_closing_without_opening_gives_epipe),
         cmocka_unit_test(child_dying_gives_the_parent_epipe),
+        cmocka_unit_test(opening_for_a_dead_waiter_gives_epipe_not_sigpipe),
         cmocka_unit_test(close_is_idempotent),
     };
     return cmocka_run_group_tests_name("sync", tests, NULL, NULL);

@@ -15,7 +15,8 @@ struct kit_gate {
 };
 
 int kit_gate_init(struct kit_gate *gate);
-/* Let the waiter go on (writes one byte and closes the write end). */
+/* Let the waiter go on (writes one byte and closes the write end).  -1 with errno EPIPE if
+ * the waiter is gone (never SIGPIPE). */
 int kit_gate_open(struct kit_gate *gate);
 /* Block until the gate is opened.  Call only on the side that will not open it. */
 int kit_gate_wait(struct kit_gate *gate);
