@@ -10,3 +10,10 @@ LIBKIT_LIBS := -lsystemd
 
 $(LIBKIT):
 	$(MAKE) -C $(KIT_ROOT)/common libkit.a
+
+# `make SANITIZE=1`: everything built with AddressSanitizer and UBSan (run the grader on it to
+# find memory errors and undefined behaviour; `make clean` first, objects are not tracked).
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kit/err.h"
+#include "kit/parse.h"
 
 void scratch_usage(void)
 {
@@ -27,22 +28,8 @@ void scratch_usage(void)
 /* "64m" -> 67108864.  -1 on anything but a positive number with an optional k/m/g suffix. */
 static long long parse_bytes(const char *text)
 {
-    char *end;
-    errno = 0;
-    long long value = strtoll(text, &end, 10);
-    if (errno || end == text || value <= 0)
-        return -1;
-    long long unit = 1;
-    switch (*end) {
-    case 'k': case 'K': unit = 1LL << 10; end++; break;
-    case 'm': case 'M': unit = 1LL << 20; end++; break;
-    case 'g': case 'G': unit = 1LL << 30; end++; break;
-    }
-    if ((*end == 'b' || *end == 'B') && unit > 1)
-        end++;
-    if (*end || value > (1LL << 62) / unit)
-        return -1;
-    return value * unit;
+    long long bytes;
+    return kit_parse_size(text, 1, &bytes) < 0 ? -1 : bytes;
 }
 
 static int parse_mount(char *spec, struct scratch_config *cfg)
@@ -106,7 +93,6 @@ int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
     };
     cfg->hostname = "scratch";
     int opt;
-    char *end;
     /* "+": stop at the first non-option, so CMD's own options are left to CMD. */
     while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
         switch (opt) {
@@ -120,15 +106,11 @@ int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
                 return kit_fail("--memory '%s': expected bytes, e.g. 64m or 1g", optarg);
             break;
         case OPT_CPUS:
-            errno = 0;
-            cfg->cpus = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(cfg->cpus >= 0.01 && cfg->cpus <= 1024))
+            if (kit_parse_cpus(optarg, &cfg->cpus) < 0)
                 return kit_fail("--cpus '%s': expected a number of cores, e.g. 0.5", optarg);
             break;
         case OPT_PIDS:
-            errno = 0;
-            cfg->pids_max = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || cfg->pids_max < 1)
+            if (kit_parse_count(optarg, 1, KIT_PIDS_MAX, &cfg->pids_max) < 0)
                 return kit_fail("--pids '%s': expected a positive count", optarg);
             break;
         case OPT_MOUNT:

@@ -21,104 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conductorfile.h"
 #include "kit/busybox.h"
 #include "kit/err.h"
 #include "kit/run.h"
-
-#define MAX_INSTRUCTIONS 256
-
-struct instruction {
-    int line;
-    char keyword[16]; /* upper case */
-    char *args;       /* the rest of the line, trimmed */
-};
-
-struct conductorfile {
-    const char *path;
-    char context[PATH_MAX];
-    int count;
-    struct instruction ins[MAX_INSTRUCTIONS];
-    char *text;
-};
-
-static const char *const keywords[] = {"FROM", "COPY", "RUN", "ENV", "WORKDIR", "CMD"};
-
-/* Split ARGS into words at blanks (no quoting: COPY paths with spaces are not supported). */
-static int split_words(char *args, char **words, int max)
-{
-    int n = 0;
-    for (char *w = strtok(args, " \t"); w && n < max; w = strtok(NULL, " \t"))
-        words[n++] = w;
-    return n;
-}
-
-/* Read FILE: '#' comments, blank lines, a trailing '\' continues a line. */
-static int parse_file(struct conductorfile *cf)
-{
-    cf->text = read_file(cf->path);
-    if (!cf->text)
-        return kit_fail_errno("%s", cf->path);
-    char *p = cf->text;
-    int lineno = 0;
-    while (*p) {
-        char *line = p;
-        int first = ++lineno;
-        /* Find the end of the logical line, joining continuations in place. */
-        char *w = p;
-        for (;;) {
-            char *nl = strchr(p, '\n');
-            char *end = nl ? nl : p + strlen(p);
-            size_t len = (size_t)(end - p);
-            memmove(w, p, len);
-            w += len;
-            p = nl ? nl + 1 : end;
-            char *last = w;
-            while (last > line && isspace((unsigned char)last[-1]))
-                last--;
-            if (last > line && last[-1] == '\\' && *p) {
-                w = last - 1;
-                *w++ = ' ';
-                lineno++;
-                continue;
-            }
-            break;
-        }
-        *w = '\0';
-        while (isspace((unsigned char)*line))
-            line++;
-        char *end = line + strlen(line);
-        while (end > line && isspace((unsigned char)end[-1]))
-            *--end = '\0';
-        if (*line == '\0' || *line == '#')
-            continue;
-        if (cf->count == MAX_INSTRUCTIONS)
-            return kit_fail("%s:%d: more than %d instructions", cf->path, first, MAX_INSTRUCTIONS);
-        struct instruction *in = &cf->ins[cf->count];
-        size_t klen = strcspn(line, " \t");
-        bool known = false;
-        for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]) && !known; i++)
-            known = strlen(keywords[i]) == klen && strncasecmp(line, keywords[i], klen) == 0;
-        if (!known)
-            return kit_fail("%s:%d: unknown instruction '%.*s'", cf->path, first, (int)klen, line);
-        for (size_t i = 0; i < klen; i++)
-            in->keyword[i] = (char)toupper((unsigned char)line[i]);
-        in->keyword[klen] = '\0';
-        in->args = line + klen;
-        while (isspace((unsigned char)*in->args))
-            in->args++;
-        in->line = first;
-        if (*in->args == '\0')
-            return kit_fail("%s:%d: %s needs arguments", cf->path, first, in->keyword);
-        if ((cf->count == 0) != (strcmp(in->keyword, "FROM") == 0))
-            return kit_fail("%s:%d: %s", cf->path, first,
-                            cf->count == 0 ? "the first instruction must be FROM"
-                                           : "only one FROM is allowed");
-        cf->count++;
-    }
-    if (cf->count == 0)
-        return kit_fail("%s: no FROM instruction", cf->path);
-    return 0;
-}
 
 /* ---- bases ---- */
 
@@ -185,7 +91,9 @@ static int from_step(const struct conductorfile *cf, const struct instruction *i
         const char *suite = arg + 7;
         if (!valid_name_quiet(suite)) {
             hasher_finish(h, id);
-            return kit_fail("%s:%d: invalid suite '%s'", cf->path, in->line, suite);
+            char shown[64];
+            return kit_fail("%s:%d: invalid suite '%s'", cf->path, in->line,
+                            printable(suite, shown, sizeof(shown)));
         }
         hasher_add_str(h, arg);
         if (ensure_debootstrap_base(distro, suite, base) < 0) {
@@ -205,9 +113,10 @@ static int from_step(const struct conductorfile *cf, const struct instruction *i
         return 0;
     } else {
         hasher_finish(h, id);
+        char shown[64];
         if (strchr(arg, ':') || !valid_name_quiet(arg))
             return kit_fail("%s:%d: unknown base '%s' (busybox, debian:SUITE, ubuntu:SUITE or a "
-                            "local image)", cf->path, in->line, arg);
+                            "local image)", cf->path, in->line, printable(arg, shown, sizeof(shown)));
         struct image base;
         if (image_load(arg, &base) < 0)
             return kit_fail("%s:%d: no such image: %s", cf->path, in->line, arg);
@@ -220,118 +129,6 @@ static int from_step(const struct conductorfile *cf, const struct instruction *i
     img->nlayers = 1;
     snprintf(img->layers[0], sizeof(img->layers[0]), "%s", id);
     img->layer_size[0] = tree_size(layer);
-    return 0;
-}
-
-/* ---- ENV, WORKDIR, CMD ---- */
-
-static void env_set(struct image *img, const char *key, const char *value)
-{
-    size_t klen = strlen(key);
-    char *entry = malloc(klen + strlen(value) + 2);
-    sprintf(entry, "%s=%s", key, value);
-    for (int i = 0; i < img->nenv; i++)
-        if (strncmp(img->env[i], key, klen) == 0 && img->env[i][klen] == '=') {
-            free(img->env[i]);
-            img->env[i] = entry;
-            return;
-        }
-    if (img->nenv < MAX_LIST - 1)
-        img->env[img->nenv++] = entry;
-    else
-        free(entry);
-}
-
-static int env_step(const struct conductorfile *cf, const struct instruction *in, struct image *img)
-{
-    /* ENV KEY=VALUE [KEY=VALUE...]  or  ENV KEY VALUE WITH SPACES */
-    char *args = strdup(in->args);
-    size_t klen = strcspn(args, "= \t");
-    int rc = 0;
-    if (klen == 0) {
-        rc = kit_fail("%s:%d: ENV needs KEY=VALUE", cf->path, in->line);
-    } else if (args[klen] != '=') {
-        args[klen] = '\0';
-        char *value = args + klen + 1;
-        while (isspace((unsigned char)*value))
-            value++;
-        env_set(img, args, value);
-    } else {
-        char *words[MAX_LIST];
-        int n = split_words(args, words, MAX_LIST);
-        for (int i = 0; i < n && rc == 0; i++) {
-            char *eq = strchr(words[i], '=');
-            if (!eq || eq == words[i]) {
-                rc = kit_fail("%s:%d: ENV needs KEY=VALUE, not '%s'", cf->path, in->line, words[i]);
-                break;
-            }
-            *eq = '\0';
-            env_set(img, words[i], eq + 1);
-        }
-    }
-    free(args);
-    return rc;
-}
-
-/* CMD ["prog", "arg"] (exec form, a JSON array of strings) or CMD a shell command line. */
-static int cmd_step(const struct conductorfile *cf, const struct instruction *in, struct image *img)
-{
-    for (int i = 0; i < img->ncmd; i++)
-        free(img->cmd[i]);
-    img->ncmd = 0;
-    const char *p = in->args;
-    if (*p != '[') {
-        img->cmd[0] = strdup("/bin/sh");
-        img->cmd[1] = strdup("-c");
-        img->cmd[2] = strdup(p);
-        img->ncmd = 3;
-        return 0;
-    }
-    p++;
-    for (;;) {
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ']' && img->ncmd == 0)
-            break;
-        if (*p != '"' || img->ncmd == MAX_LIST - 1)
-            return kit_fail("%s:%d: CMD [...] must be a list of \"strings\"", cf->path, in->line);
-        char *word = malloc(strlen(p) + 1), *w = word;
-        for (p++; *p && *p != '"'; p++) {
-            if (*p == '\\' && p[1]) {
-                p++;
-                *w++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-            } else {
-                *w++ = *p;
-            }
-        }
-        *w = '\0';
-        img->cmd[img->ncmd++] = word;
-        if (*p != '"')
-            return kit_fail("%s:%d: unterminated string in CMD", cf->path, in->line);
-        p++;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ',') {
-            p++;
-            continue;
-        }
-        if (*p == ']')
-            break;
-        return kit_fail("%s:%d: CMD [...] must be a list of \"strings\"", cf->path, in->line);
-    }
-    if (p[1] != '\0')
-        return kit_fail("%s:%d: text after CMD's ]", cf->path, in->line);
-    return 0;
-}
-
-static int workdir_step(const struct instruction *in, struct image *img)
-{
-    char dir[PATH_MAX];
-    if (in->args[0] == '/')
-        snprintf(dir, sizeof(dir), "%s", in->args);
-    else
-        snprintf(dir, sizeof(dir), "%s/%s", img->workdir[0] ? img->workdir : "", in->args);
-    snprintf(img->workdir, sizeof(img->workdir), "%s", dir);
     return 0;
 }
 
@@ -371,7 +168,8 @@ static int layer_step(const struct conductorfile *cf, const struct instruction *
     char id[LAYER_ID_LEN + 1], layer[PATH_MAX];
     hasher_finish(h, id);
     state_path(layer, "cache/layers/%s", id);
-    printf("step %d: %s %s\n", stepno, in->keyword, in->args);
+    char shown[240]; /* a 10 MB RUN line is not echoed whole, an ESC in it not raw */
+    printf("step %d: %s %s\n", stepno, in->keyword, printable(in->args, shown, sizeof(shown)));
     int rc = 0;
     if (path_exists(layer)) {
         printf(" -> %s (cached)\n", id);
@@ -414,7 +212,7 @@ int cmd_build(int argc, char **argv)
     if (argc < 2 || argc > 3)
         return usage_error(argv[0]);
     if (!valid_name("image", argv[1]))
-        return 1;
+        return 2;
     struct conductorfile *cf = calloc(1, sizeof(*cf));
     cf->path = argc == 3 ? argv[2] : "Conductorfile";
     char real[PATH_MAX];
@@ -425,7 +223,7 @@ int cmd_build(int argc, char **argv)
     }
     /* The build context is the Conductorfile's directory: COPY sources must lie inside it. */
     snprintf(cf->context, sizeof(cf->context), "%s", dirname(real));
-    if (parse_file(cf) < 0) {
+    if (conductorfile_read(cf) < 0) {
         free(cf->text);
         free(cf);
         return 1;
@@ -442,11 +240,11 @@ int cmd_build(int argc, char **argv)
         if (strcmp(k, "FROM") == 0)
             rc = from_step(cf, in, img);
         else if (strcmp(k, "ENV") == 0)
-            rc = env_step(cf, in, img);
+            rc = conductorfile_env(cf, in, img);
         else if (strcmp(k, "WORKDIR") == 0)
-            rc = workdir_step(in, img);
+            rc = conductorfile_workdir(cf, in, img);
         else if (strcmp(k, "CMD") == 0)
-            rc = cmd_step(cf, in, img);
+            rc = conductorfile_cmd(cf, in, img);
         else
             rc = layer_step(cf, in, img, i + 1);
     }

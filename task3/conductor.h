@@ -21,6 +21,7 @@
 #define LAYER_ID_LEN 16 /* hex digits kept of the SHA-256: short paths keep overlay options short */
 #define MAX_LAYERS 200  /* ~17 bytes each in the one-page overlay options (overlay.c) */
 #define MAX_LIST 128    /* ENV entries, CMD words */
+#define ROOT_MAX_LEN 1024 /* CONDUCTOR_ROOT and _BASES: room below PATH_MAX for what is under them */
 
 /* ---- configuration (config.c) ---- */
 struct conductor_config {
@@ -65,6 +66,10 @@ int cmd_peer(int argc, char **argv);       /* cmd_network.c */
  * Prints "conductor: invalid WHAT name 'X' ..." and returns false otherwise. */
 bool valid_name(const char *what, const char *name);
 bool valid_name_quiet(const char *name);
+/* TEXT for a message: control characters, backslashes and non-ASCII bytes as \xNN, cut short
+ * ("...") to fit LEN.  Returns BUF.  A name with a newline or an ESC sequence in it must not
+ * reach a terminal raw. */
+const char *printable(const char *text, char *buf, size_t len);
 /* snprintf into BUF (PATH_MAX) of cfg.root + "/" + the formatted rest. */
 char *state_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Create the state directories and take the lock.  Returns the lock fd (O_CLOEXEC); close it
@@ -76,6 +81,10 @@ int state_tmpdir(char *out);
 int write_file_atomic(const char *path, const char *content);
 /* Read a whole small file into a malloc'd string (NULL with errno). */
 char *read_file(const char *path);
+/* The same, refused (EFBIG) once more than MAX bytes were read: a file from /dev/zero, or a
+ * huge one, never fills memory.  *LENGTH (if not NULL): the bytes read (a NUL among them
+ * shows as LENGTH > strlen). */
+char *read_file_limited(const char *path, size_t max, size_t *length);
 int remove_tree(const char *path); /* rm -rf; 0 if it did not exist */
 int mkdir_p(const char *path, mode_t mode);
 bool path_exists(const char *path);

@@ -104,6 +104,10 @@ static int load_file(const char *path, bool must_exist)
     int lineno = 0, rc = 0;
     while (rc == 0 && fgets(buf, sizeof(buf), f)) {
         lineno++;
+        if (!strchr(buf, '\n') && !feof(f)) {
+            rc = kit_fail("%s:%d: line longer than %zu characters", path, lineno, sizeof(buf) - 2);
+            break;
+        }
         char *line = trim(buf);
         if (*line == '\0' || *line == '#')
             continue;
@@ -144,12 +148,16 @@ int config_load(void)
         if (value && set_value(settings[i].key, value) < 0)
             return -1;
     }
-    if (cfg.root[0] != '/')
-        return kit_fail("CONDUCTOR_ROOT must be an absolute path, not '%s'", cfg.root);
-    if (cfg.bases[0] == '\0' &&
-        (size_t)snprintf(cfg.bases, sizeof(cfg.bases), "%s/cache/bases", cfg.root) >= sizeof(cfg.bases))
-        return kit_fail("CONDUCTOR_ROOT too long");
-    if (cfg.bases[0] != '/')
-        return kit_fail("CONDUCTOR_BASES must be an absolute path, not '%s'", cfg.bases);
+    /* Every state path is the root plus at most ~200 characters (a container's name twice,
+     * a layer id, a file name) in a PATH_MAX buffer: a longer root would be cut short and
+     * name another directory than the one meant, which remove_tree would then delete. */
+    if (cfg.root[0] != '/' || strlen(cfg.root) > ROOT_MAX_LEN)
+        return kit_fail("CONDUCTOR_ROOT must be an absolute path of at most %d characters",
+                        ROOT_MAX_LEN);
+    if (cfg.bases[0] == '\0')
+        snprintf(cfg.bases, sizeof(cfg.bases), "%s/cache/bases", cfg.root);
+    if (cfg.bases[0] != '/' || strlen(cfg.bases) > ROOT_MAX_LEN)
+        return kit_fail("CONDUCTOR_BASES must be an absolute path of at most %d characters",
+                        ROOT_MAX_LEN);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* exec.c - `conductor exec NAME [-- CMD ARGS...]`: run another process inside a running
+/* exec.c - `conductor exec [-it] NAME [--] [CMD ARGS...]`: run another process inside a running
  * container, as `nsenter --target PID --all` + `chroot` would.
  *
  * setns(2) moves the caller into one namespace of another process.  The PID namespace is the
@@ -85,43 +85,68 @@ static int join_container(pid_t pid)
 }
 /* <<< 3.b stub: static int join_cgroups(const struct container *c) { (void)c; return kit_fail("exec: not implemented (3.b)"); } static int join_container(pid_t pid) { (void)pid; return kit_fail("exec: not implemented (3.b)"); } */
 
+/* exec [-i] [-t] NAME [--] [CMD ARGS...]: the index of NAME in ARGV, or -1 for bad usage.
+ * -i and -t are accepted for Docker's habits (the terminal is passed on whenever stdin is
+ * one); "--" is optional, as in the assignment's `exec NAME /bin/bash`. */
+static int exec_name_index(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-t") == 0 ||
+                        strcmp(argv[i], "-it") == 0 || strcmp(argv[i], "-ti") == 0))
+        i++;
+    if (i >= argc || argv[i][0] == '-')
+        return -1;
+    if (i + 1 < argc && strcmp(argv[i + 1], "--") == 0 && i + 2 == argc)
+        return -1; /* "--" and nothing after it */
+    return i;
+}
+
+/* The forked child: the container's WORKDIR, then the command, nothing of ours inherited.
+ * 127 if the command is not found, 126 if it cannot be executed, as a shell (and Docker). */
+static void exec_child(const struct image *img, const char *name, char **cmd)
+{
+    const char *workdir = img->workdir[0] ? img->workdir : "/";
+    if (chdir(workdir) < 0)
+        kit_fail_errno("chdir %s", workdir);
+    char **env = container_environment(img, name);
+    if (kit_exec_prepare(NULL, 0) < 0) {
+        kit_fail_errno("reset fds and signals before exec");
+        _exit(125);
+    }
+    execvpe(cmd[0], cmd, env);
+    int err = errno;
+    kit_fail_errno("exec %s", cmd[0]);
+    _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
+}
+
 int cmd_exec(int argc, char **argv)
 {
-    if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--") != 0 || argc == 3)))
+    int at = exec_name_index(argc, argv);
+    if (at < 0)
         return usage_error(argv[0]);
-    const char *name = argv[1];
+    const char *name = argv[at];
     if (!valid_name("container", name))
-        return 1;
+        return 2;
+    int first = at + 1 < argc && strcmp(argv[at + 1], "--") == 0 ? at + 2 : at + 1;
     struct container c;
     if (container_load(name, &c) < 0)
-        return kit_fail("no such container: %s", name), 1;
+        return kit_fail("no such container: %s", name), 125;
     if (!c.running)
-        return kit_fail("container %s is not running", name), 1;
+        return kit_fail("container %s is not running", name), 125;
     struct image img;
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/image", c.dir);
     if (image_read(path, &img) < 0)
-        return kit_fail_errno("%s", path), 1;
+        return kit_fail_errno("%s", path), 125;
     if (join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
-        return 1;
+        return 125;
     char *shell[] = {"/bin/sh", NULL}, *bash[] = {"/bin/bash", NULL};
-    char **cmd = argc > 3 ? argv + 3 : access("/bin/bash", X_OK) == 0 ? bash : shell;
+    char **cmd = first < argc ? argv + first : access("/bin/bash", X_OK) == 0 ? bash : shell;
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
-        return kit_fail_errno("fork"), 1;
-    if (pid == 0) {
-        const char *workdir = img.workdir[0] ? img.workdir : "/";
-        if (chdir(workdir) < 0)
-            kit_fail_errno("chdir %s", workdir);
-        char **env = container_environment(&img, name);
-        if (kit_exec_prepare(NULL, 0) < 0) {
-            kit_fail_errno("reset fds and signals before exec");
-            _exit(127);
-        }
-        execvpe(cmd[0], cmd, env);
-        kit_fail_errno("exec %s", cmd[0]);
-        _exit(127);
-    }
+        return kit_fail_errno("fork"), 125;
+    if (pid == 0)
+        exec_child(&img, name, cmd);
     return kit_wait_status(pid);
 }

@@ -51,20 +51,24 @@ int image_load(const char *name, struct image *img)
 
 int image_write(const struct image *img, const char *path)
 {
-    size_t cap = 4096 + (size_t)img->nlayers * 64;
-    for (int i = 0; i < img->nenv; i++)
-        cap += strlen(img->env[i]) + 8;
-    for (int i = 0; i < img->ncmd; i++)
-        cap += strlen(img->cmd[i]) + 8;
-    char *text = malloc(cap);
-    size_t n = (size_t)snprintf(text, cap, "name=%s\ncreated=%ld\nworkdir=%s\n", img->name,
-                                img->created, img->workdir);
+    /* A memory stream grows as needed: no size to compute, nothing to overflow. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return -1;
+    fprintf(out, "name=%s\ncreated=%ld\nworkdir=%s\n", img->name, img->created, img->workdir);
     for (int i = 0; i < img->nlayers; i++)
-        n += (size_t)snprintf(text + n, cap - n, "layer=%s %lld\n", img->layers[i], img->layer_size[i]);
+        fprintf(out, "layer=%s %lld\n", img->layers[i], img->layer_size[i]);
     for (int i = 0; i < img->nenv; i++)
-        n += (size_t)snprintf(text + n, cap - n, "env=%s\n", img->env[i]);
+        fprintf(out, "env=%s\n", img->env[i]);
     for (int i = 0; i < img->ncmd; i++)
-        n += (size_t)snprintf(text + n, cap - n, "cmd=%s\n", img->cmd[i]);
+        fprintf(out, "cmd=%s\n", img->cmd[i]);
+    if (ferror(out) | fclose(out)) {
+        free(text);
+        errno = ENOMEM;
+        return -1;
+    }
     int rc = write_file_atomic(path, text);
     free(text);
     return rc;
@@ -210,7 +214,7 @@ int cmd_rmi(int argc, char **argv)
         return usage_error(argv[0]);
     const char *name = argv[1];
     if (!valid_name("image", name))
-        return 1;
+        return 2;
     int lock = state_lock();
     if (lock < 0)
         return 1;

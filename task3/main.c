@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "kit/err.h"
 
@@ -18,9 +20,26 @@ static void print_help(FILE *out)
                  "CONDUCTOR_INTERFACE\n");
 }
 
+#define CONDUCTOR_VERSION "1.0"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
 int main(int argc, char **argv)
 {
     kit_set_prog("conductor");
+    /* Whatever descriptors the caller left open (a shell's `exec 7</`, a test harness's pipe)
+     * must never reach a container: mark them all close-on-exec now, so that even a path that
+     * forgets kit_exec_prepare() leaks none.  Each exec path still closes them itself. */
+    syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("conductor %s\n", CONDUCTOR_VERSION);
+        return 0;
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         print_help(argc < 2 ? stderr : stdout);

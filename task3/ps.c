@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,10 @@ static int compare_names(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* ps [-a]: every container, running or not (-a, Docker's "all", is accepted and the same). */
 int cmd_ps(int argc, char **argv)
 {
-    if (argc != 1)
+    if (argc > 2 || (argc == 2 && strcmp(argv[1], "-a") != 0 && strcmp(argv[1], "--all") != 0))
         return usage_error(argv[0]);
     printf("%-20s %-20s %-14s %8s  %s\n", "NAME", "IMAGE", "STATUS", "PID", "CREATED");
     char dir[PATH_MAX];
@@ -56,7 +58,7 @@ static int remove_named(int argc, char **argv, bool only_stopped)
         return usage_error(argv[0]);
     const char *name = argv[1];
     if (!valid_name("container", name))
-        return 1;
+        return 2;
     int lock = state_lock();
     if (lock < 0)
         return 1;
@@ -89,17 +91,42 @@ int cmd_rm(int argc, char **argv)
     return remove_named(argc, argv, true);
 }
 
+/* Copy what FD has from where it is to stdout; the number of bytes, -1 on error. */
+static long long copy_out(int fd)
+{
+    char buf[65536];
+    long long total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+        if (n > 0 && fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+            return -1;
+        total += n > 0 ? n : 0;
+    }
+    fflush(stdout);
+    return n < 0 ? -1 : total;
+}
+
+/* logs [-f] NAME: the log of a detached container; -f follows it until the container ends. */
 int cmd_logs(int argc, char **argv)
 {
-    if (argc != 2)
+    bool follow = argc == 3 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--follow") == 0);
+    if (argc != 2 && !follow)
         return usage_error(argv[0]);
-    if (!valid_name("container", argv[1]))
-        return 1;
+    const char *name = argv[argc - 1];
+    if (!valid_name("container", name))
+        return 2;
     char path[PATH_MAX];
-    char *text = read_file(state_path(path, "containers/%s/log", argv[1]));
-    if (!text)
-        return kit_fail("no such container: %s", argv[1]), 1;
-    fputs(text, stdout);
-    free(text);
-    return 0;
+    int fd = open(state_path(path, "containers/%s/log", name), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return kit_fail("no such container: %s", name), 1;
+    int rc = copy_out(fd) < 0 ? 1 : 0;
+    struct container c;
+    while (follow && rc == 0 && container_load(name, &c) == 0 && c.running) {
+        usleep(200 * 1000);
+        rc = copy_out(fd) < 0 ? 1 : 0;
+    }
+    if (follow && rc == 0)
+        rc = copy_out(fd) < 0 ? 1 : 0; /* what it wrote last */
+    close(fd);
+    return rc;
 }

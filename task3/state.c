@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,36 @@ bool valid_name_quiet(const char *name)
     return ok;
 }
 
+const char *printable(const char *text, char *buf, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < len; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+            buf[n++] = (char)*p;
+            continue;
+        }
+        buf[n++] = '\\';
+        buf[n++] = 'x';
+        buf[n++] = hex[*p >> 4];
+        buf[n++] = hex[*p & 15];
+    }
+    if (text[0] && n + 8 >= len && strlen(text) * 4 >= len - 8) {
+        memcpy(buf + n, "...", 3); /* cut short */
+        n += 3;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 bool valid_name(const char *what, const char *name)
 {
     bool ok = valid_name_quiet(name);
+    char shown[128];
     if (!ok)
-        kit_fail("invalid %s name '%.80s': use 1-%d letters, digits, '-', '_', '.', "
+        kit_fail("invalid %s name '%s': use 1-%d letters, digits, '-', '_', '.', "
                  "starting with a letter or digit",
-                 what, name, NAME_MAX_LEN);
+                 what, printable(name, shown, sizeof(shown)), NAME_MAX_LEN);
     return ok;
 }
 
@@ -112,33 +136,56 @@ long long tree_size(const char *path)
     return size_total;
 }
 
-char *read_file(const char *path)
+/* Free BUF, close FD, keep errno: the error return of read_file_limited. */
+static char *read_failed(char *buf, int fd)
+{
+    int saved = errno;
+    free(buf);
+    close(fd);
+    errno = saved;
+    return NULL;
+}
+
+char *read_file_limited(const char *path, size_t max, size_t *length)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
     size_t cap = 4096, used = 0;
     char *buf = malloc(cap);
+    if (!buf)
+        return read_failed(buf, fd);
     for (;;) {
-        if (used + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
+        if (used + 1 >= cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                return read_failed(buf, fd);
+            buf = bigger;
+            cap *= 2;
+        }
         ssize_t n = read(fd, buf + used, cap - used - 1);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int saved = errno;
-            free(buf);
-            close(fd);
-            errno = saved;
-            return NULL;
-        }
+        if (n < 0)
+            return read_failed(buf, fd);
         if (n == 0)
             break;
         used += (size_t)n;
+        if (used > max) {
+            errno = EFBIG;
+            return read_failed(buf, fd);
+        }
     }
     close(fd);
     buf[used] = '\0';
+    if (length)
+        *length = used;
     return buf;
+}
+
+char *read_file(const char *path)
+{
+    return read_file_limited(path, SIZE_MAX / 4, NULL);
 }
 
 int write_file_atomic(const char *path, const char *content)

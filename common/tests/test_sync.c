@@ -48,15 +48,22 @@ static void parent_closing_without_opening_gives_epipe(void **state)
     assert_int_equal(kit_wait_status(pid), 1);
 }
 
+/* A gate, and a child that dies at once holding both ends, never using them. */
+static pid_t gate_with_dead_child(struct kit_gate *gate)
+{
+    assert_int_equal(kit_gate_init(gate), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    return pid;
+}
+
 static void child_dying_gives_the_parent_epipe(void **state)
 {
     (void)state;
     struct kit_gate gate;
-    assert_int_equal(kit_gate_init(&gate), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(0); /* dies holding the write end, never opening */
+    pid_t pid = gate_with_dead_child(&gate);
     errno = 0;
     assert_int_equal(kit_gate_wait(&gate), -1);
     assert_int_equal(errno, EPIPE);
@@ -70,11 +77,7 @@ static void opening_for_a_dead_waiter_gives_epipe_not_sigpipe(void **state)
 {
     (void)state;
     struct kit_gate gate;
-    assert_int_equal(kit_gate_init(&gate), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(0); /* dies holding the read end, never waiting */
+    pid_t pid = gate_with_dead_child(&gate);
     close(gate.read_fd); /* our own copy: now nobody can read */
     gate.read_fd = -1;
     assert_int_equal(kit_wait_status(pid), 0);
