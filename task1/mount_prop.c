@@ -11,6 +11,7 @@
  */
 #include "kit/err.h"
 #include "kit/exec.h"
+#include "kit/exec.h"
 #include "kit/mountinfo.h"
 #include "kit/ns.h"
 #include "kit/run.h"
@@ -54,18 +55,21 @@ static void report_pids(const char *label, const char *dir)
 static int make_mounts_private(void)
 {
     /* >>> 1.6 Stop this namespace's mounts from propagating to the host and back.
-     *     Hint: mount(2) with no source and no type, target "/", flags MS_REC | MS_PRIVATE.
-     *     MS_REC applies it to every mount below / as well. */
+     *     0, or -1 with errno.
+     *     Hint: mount_namespaces(7), "Shared subtrees": every mount has a propagation type,
+     *     and mount(2) changes it (no source, no filesystem type, only flags).  It must
+     *     reach every mount below / too, not only / itself. */
     return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
     /* <<< 1.6 stub: return 0; */
 }
 
 static int mount_proc_at(const char *dir)
 {
-    /* >>> 1.7 Mount a new proc filesystem on DIR.
-     *     Hint: mount("proc", DIR, "proc", flags, NULL).  A proc mount shows the PID
-     *     namespace of the process that mounts it, so this one lists only the child's
-     *     namespace; MS_NOSUID | MS_NODEV | MS_NOEXEC (PROC_FLAGS) are the usual flags. */
+    /* >>> 1.7 Mount a new proc filesystem on DIR.  0, or -1 with errno.
+     *     Hint: proc(5) and mount(2): a proc filesystem has no device, only its type name.
+     *     It shows the PID namespace of the process that mounts it, so mounted here it
+     *     lists only the child's namespace.  Proc is mounted without setuid programs,
+     *     device files or executables (PROC_FLAGS). */
     return mount("proc", dir, "proc", PROC_FLAGS, NULL);
     /* <<< 1.7 stub: (void)dir; errno = ENOSYS; return -1; */
 }
@@ -98,9 +102,8 @@ static int child_main(void *arg)
     report_root_propagation("in the child after making it private");
     if (try_scratch_proc() < 0)
         return 1;
-    /* >>> 1.8 Replace /proc for this namespace: mount a new proc on /proc itself.
-     *     Hint: the same call as 1.7 with "/proc" as the target.  The old /proc stays
-     *     underneath (and the host's is untouched, thanks to 1.6). */
+    /* >>> 1.8 Replace /proc for this namespace: a new proc on /proc itself.
+     *     Hint: as in 1.7.  The host's /proc stays underneath, untouched thanks to 1.6. */
     if (mount_proc_at("/proc") < 0)
         return kit_fail_errno("mounting proc on /proc"), 1;
     /* <<< 1.8 stub: errno = ENOSYS; return kit_fail_errno("mounting proc on /proc"), 1; */
@@ -109,7 +112,11 @@ static int child_main(void *arg)
         return 0;
     if (kit_exec_prepare(NULL, 0) < 0)
         return kit_fail_errno("reset fds and signals before exec"), 127;
+    /* >>> 1.8 Run CMD (cmd[0] with arguments cmd, found on $PATH) in place of this process,
+     *     so that it is PID 1 of the new namespace.  Return only if that failed.
+     *     Hint: exec(3) / execve(2): the process keeps its PID and namespaces. */
     execvp(cmd[0], cmd);
+    /* <<< 1.8 stub: errno = ENOSYS; */
     kit_fail_errno("cannot run %s", cmd[0]);
     return 127;
 }

@@ -1,13 +1,16 @@
 /* namespace_prog - two children, one set of namespaces.
  *
+ *   namespace_prog [--pause]
+ *
  * child1 is cloned into new UTS and PID namespaces: it is PID 1 there and renames its own
  * copy of the hostname.  child2 is made to land in the *same* namespaces: the parent points
- * its future children at child1's PID namespace (setns on /proc/PID/ns/pid, which changes
- * only pid_for_children), forks, and child2 joins child1's UTS namespace itself - so the
- * parent's own hostname never changes.  The parent prints its view after each child.
+ * its future children at child1's PID namespace, forks, and child2 joins child1's UTS
+ * namespace itself - so the parent's own hostname never changes.  The parent prints its view
+ * after each child, and afterwards its children are born in its own PID namespace again.
+ * With --pause the parent stops between pointing its children at child1's namespace and
+ * forking child2, until Enter is pressed, so /proc can be looked at in that moment.
  */
 #include "kit/err.h"
-#include "kit/ns.h"
 #include "kit/run.h"
 #include "kit/sync.h"
 
@@ -15,9 +18,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,11 +48,14 @@ static void print_process(const char *who)
 static int child1_main(void *arg)
 {
     struct child1_args *a = arg;
-    /* In its own UTS namespace, this changes only child1's (and later child2's) hostname. */
+    /* >>> 1.1 Give child1's UTS namespace the hostname CHILD1_HOSTNAME.
+     *     Hint: sethostname(2) changes the hostname of the caller's UTS namespace only; on
+     *     failure report it with kit_fail_errno() (kit/err.h) and return 1. */
     if (sethostname(CHILD1_HOSTNAME, strlen(CHILD1_HOSTNAME)) < 0) {
         kit_fail_errno("child1: sethostname");
         return 1;
     }
+    /* <<< 1.1 stub: (void)0; */
     print_process("Child1");
     kit_gate_open(&a->printed);
     /* Stay alive: while PID 1 of a namespace lives, others can join it.  When it exits, the
@@ -56,49 +64,143 @@ static int child1_main(void *arg)
     return 0;
 }
 
+#define CHILD1_STACK_SIZE (1024 * 1024)
+
 /* Start child1 in new UTS and PID namespaces.  Returns its PID (as the parent sees it). */
 static pid_t start_child1(struct child1_args *args)
 {
-    /* >>> 1.1 Create child1 in new UTS and PID namespaces, running child1_main(args).
-     *     Hint: kit_clone() in common/include/kit/ns.h wraps clone(2); the flags are
-     *     CLONE_NEWUTS and CLONE_NEWPID.  Return the new child's PID, or -1. */
-    return kit_clone(CLONE_NEWUTS | CLONE_NEWPID, child1_main, args);
+    /* >>> 1.1 Create child1 in a new UTS namespace and a new PID namespace, running
+     *     child1_main(args).  Return its PID as this process sees it, or -1 with errno set.
+     *     Hint: clone(2) (the glibc wrapper, or clone3) runs a function on a stack that the
+     *     caller provides (mmap(2) or malloc(3); see which end of it clone(2) wants on x86).
+     *     Which flags create the namespaces is in clone(2) and namespaces(7).  The parent
+     *     can only waitpid(2) for a child that signals its end, as fork(2) children do. */
+    char *stack = mmap(NULL, CHILD1_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -1;
+    pid_t pid = clone(child1_main, stack + CHILD1_STACK_SIZE,
+                      CLONE_NEWUTS | CLONE_NEWPID | SIGCHLD, args);
+    /* Without CLONE_VM the child runs on its own copy of the stack: ours can go at once. */
+    int saved = errno;
+    munmap(stack, CHILD1_STACK_SIZE);
+    errno = saved;
+    return pid;
     /* <<< 1.1 stub: (void)args; (void)child1_main; errno = ENOSYS; return -1; */
 }
 
-/* Make the parent's *next* child start in child1's PID namespace. */
-static int aim_children_at(pid_t child1)
+/* Make the parent's *next* children start in child1's PID namespace.  *HOME gets an fd for
+ * the PID namespace they were born in until now, for bring_children_home(). */
+static int aim_children_at(pid_t child1, int *home)
 {
-    /* >>> 1.2 Point the parent's future children at child1's PID namespace.
-     *     Hint: setns(2) with CLONE_NEWPID on /proc/CHILD1/ns/pid (kit_ns_join does the open
-     *     and the setns).  The parent itself stays where it is: a process can never change
-     *     its own PID namespace, only where its children will be born (pid_for_children). */
-    return kit_ns_join(child1, CLONE_NEWPID);
-    /* <<< 1.2 stub: (void)child1; errno = ENOSYS; return -1; */
+    /* >>> 1.2 Keep a handle on where this process's children are born now (in *home), then
+     *     make its future children be born in child1's PID namespace.  0, or -1 with errno.
+     *     Hint: namespaces are files in /proc/PID/ns/ (namespaces(7)); setns(2) joins the
+     *     namespace such a file (or a pidfd) names.  For a PID namespace the kernel never
+     *     moves the caller itself - its PID is fixed for life - it changes only where the
+     *     caller's children are born: see pid_namespaces(7) and /proc/PID/ns/pid_for_children.
+     *     Close what you open (O_CLOEXEC helps), keep *home open. */
+    *home = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+    if (*home < 0)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)child1);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = setns(fd, CLONE_NEWPID);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+    /* <<< 1.2 stub: (void)child1; *home = -1; errno = ENOSYS; return -1; */
+}
+
+/* Undo aim_children_at(): the parent's later children are born where they were before. */
+static int bring_children_home(int home)
+{
+    /* >>> 1.2 Make this process's future children be born in the namespace HOME names again,
+     *     and close HOME.  0, or -1 with errno.
+     *     Hint: the same rule as above; /proc/self/ns/pid_for_children shows the result. */
+    int rc = setns(home, CLONE_NEWPID);
+    int saved = errno;
+    close(home);
+    errno = saved;
+    return rc;
+    /* <<< 1.2 stub: (void)home; return 0; */
 }
 
 static int child2_main(pid_t child1)
 {
-    /* >>> 1.3 Join child1's UTS namespace, so child2 sees child1's hostname.
-     *     Hint: the same setns(2) as in 1.2, now with CLONE_NEWUTS: for UTS the change is
-     *     immediate and affects only the caller (child2), never the parent. */
-    if (kit_ns_join(child1, CLONE_NEWUTS) < 0)
+    /* >>> 1.3 Join child1's UTS namespace, so child2 sees child1's hostname.  On failure
+     *     return kit_fail_errno("child2: ...").
+     *     Hint: the same kernel interface as 1.2, for the uts namespace; unlike a PID
+     *     namespace, joining a UTS namespace moves the caller itself, at once - and only the
+     *     caller, so do it here in child2, never in the parent. */
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)child1);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return kit_fail_errno("child2: open %s", path);
+    int rc = setns(fd, CLONE_NEWUTS);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (rc < 0)
         return kit_fail_errno("child2: joining child1's UTS namespace");
     /* <<< 1.3 stub: (void)child1; */
     print_process("Child2");
     return 0;
 }
 
-/* The namespace the parent's children are born in, so it can be restored afterwards. */
-static int open_pid_for_children(void)
+/* --pause: stop between setns and fork, so that /proc can be compared in that moment. */
+static void pause_before_fork(void)
 {
-    return open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+    int me = (int)getpid();
+    fprintf(stderr,
+            "namespace_prog: paused between setns and fork.  In another terminal:\n"
+            "    readlink /proc/%d/ns/pid /proc/%d/ns/pid_for_children\n"
+            "Press Enter to go on.\n", me, me);
+    for (int c = getchar(); c != EOF && c != '\n'; c = getchar())
+        ;
+}
+
+/* child2 in child1's namespaces; the parent's later children born at home again. */
+static int run_child2(pid_t child1, int pause)
+{
+    int home = -1;
+    if (aim_children_at(child1, &home) < 0) {
+        kit_fail_errno("pointing the next child at child1's PID namespace");
+        if (home >= 0)
+            close(home);
+        return 1;
+    }
+    if (pause)
+        pause_before_fork();
+    pid_t child2 = fork();
+    if (child2 == 0)
+        _exit(child2_main(child1) == 0 ? 0 : 1);
+    int status = 0;
+    if (child2 < 0)
+        status = kit_fail_errno("fork child2");
+    /* Leave the parent exactly as it was: its later children are born at home again. */
+    if (bring_children_home(home) < 0)
+        status = kit_fail_errno("restoring the parent's pid_for_children");
+    if (child2 > 0 && kit_wait_status(child2) != 0)
+        status = kit_fail("child2 failed");
+    return status == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-    (void)argc;
     kit_set_prog(argv[0]);
+    int pause = argc == 2 && strcmp(argv[1], "--pause") == 0;
+    if (argc > 2 || (argc == 2 && !pause)) {
+        fprintf(stderr, "usage: %s [--pause]\n", kit_prog());
+        return 2;
+    }
+    /* A reader that goes away (namespace_prog | head) must not kill a child half-way. */
+    signal(SIGPIPE, SIG_IGN);
     printf(RULE "\n");
     print_process("Parent");
 
@@ -114,32 +216,9 @@ int main(int argc, char **argv)
         return 1;
     }
     print_process("Parent");
-
-    int status = 1;
-    int own_pid_ns = open_pid_for_children();
-    if (own_pid_ns < 0 || aim_children_at(child1) < 0) {
-        kit_fail_errno("pointing the next child at child1's PID namespace");
-        goto release_child1;
-    }
-    pid_t child2 = fork();
-    if (child2 == 0)
-        _exit(child2_main(child1) == 0 ? 0 : 1);
-    if (child2 < 0) {
-        kit_fail_errno("fork child2");
-        goto release_child1;
-    }
-    /* Leave the parent exactly as it was: its later children are born at home again. */
-    if (setns(own_pid_ns, CLONE_NEWPID) < 0)
-        kit_fail_errno("restoring the parent's pid_for_children");
-    if (kit_wait_status(child2) != 0)
-        kit_fail("child2 failed");
-    else
-        status = 0;
-    print_process("Parent");
-
-release_child1:
-    if (own_pid_ns >= 0)
-        close(own_pid_ns);
+    int status = run_child2(child1, pause);
+    if (status == 0)
+        print_process("Parent");
     kit_gate_open(&args.may_exit);
     if (kit_wait_status(child1) != 0)
         status = 1;

@@ -76,20 +76,6 @@ static void missing_namespace_is_enoent(void **state)
     assert_int_equal(errno, ENOENT);
 }
 
-/* Joining the namespace we are already in changes nothing and works (as root). */
-static void joins_own_uts_namespace(void **state)
-{
-    (void)state;
-    int rc = kit_ns_join(getpid(), CLONE_NEWUTS);
-    if (geteuid() == 0)
-        assert_int_equal(rc, 0);
-    else
-        assert_true(rc == 0 || errno == EPERM);
-    errno = 0;
-    assert_int_equal(kit_ns_join(getpid(), 0), -1);
-    assert_int_equal(errno, EINVAL);
-}
-
 static void names_of_clone_flags(void **state)
 {
     (void)state;
@@ -107,7 +93,6 @@ int main(void)
         cmocka_unit_test(rejects_type_too_long_for_buffer),
         cmocka_unit_test(inode_matches_link_text),
         cmocka_unit_test(missing_namespace_is_enoent),
-        cmocka_unit_test(joins_own_uts_namespace),
         cmocka_unit_test(names_of_clone_flags),
     };
     return cmocka_run_group_tests_name("ns", tests, NULL, NULL);
