@@ -103,10 +103,11 @@ teardown() {
 @test "1.2 namespace_prog: the parent's later children are born at home again [1]" {
     run_namespace_prog
     expect_status 0 "namespace_prog should exit 0; see the error it printed"
-    local p3
+    local p3 c2
+    c2=$(writer_of "Child2 Process PID: 2")
+    expect_eq "child2's PID in its namespace (NSpid)" 2 "$(ns_trace_field nspid "$c2")" \
+        "first make child2 be born in child1's PID namespace"
     p3=$(writer_of "Parent Process PID: $pid" 3)
-    ns_trace_writer "$log" "Child2 Process PID: 2" | grep -q . ||
-        fail_hint "child2's report" "none" "child2 first"
     expect_eq "the parent's pid_for_children when it prints after child2" "$host_pidns" \
         "$(ns_trace_field pidfc "$p3")" \
         "undo the change to where the parent's children are born (/proc/PID/ns/pid_for_children)"
@@ -179,6 +180,14 @@ teardown() {
         fail_hint "$(printf '\n%s' "$expected")" "$(printf '\n%s' "$output")" \
             "keep the order: parent, child1, parent, child2, parent; flush stdout before forking"
     fi
+    # Each line is true of the process that wrote it: the PID it prints is its PID in its own
+    # namespace, the hostname it prints is its UTS namespace's (as the kernel says).
+    local untrue
+    untrue=$(awk -F'\t' '$1 != "main" &&
+        (($6 ~ / Process PID: / && $6 !~ ": " $2 "$") || ($6 ~ / Hostname: / && $6 !~ ": " $5 "$")) {
+            print "  \"" $6 "\" written by host PID " $1 " (PID " $2 " in its namespace, hostname " $5 ")" }' "$log")
+    expect_eq "report lines that are not true of the process that wrote them" "" "$untrue" \
+        "each process prints its own PID (getpid) and hostname (gethostname)"
 }
 
 @test "1.4 mini_lsns PID: each /proc/PID/ns entry with the inode readlink shows [3]" {
