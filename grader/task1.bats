@@ -53,6 +53,16 @@ start_in_new_namespaces() {
     return 1
 }
 
+# lsns, retried: on a busy machine it can fail when a process vanishes while it reads /proc.
+lsns_now() {
+    local _
+    for _ in 1 2 3 4 5; do
+        lsns -n -r -o NS,TYPE,NPROCS,PID 2>/dev/null && return 0
+        sleep 0.2
+    done
+    fail_hint "lsns to list the namespaces" "it failed 5 times" "is util-linux installed?"
+}
+
 teardown() {
     [ -n "${ns_pid:-}" ] && kill -9 "$ns_pid" 2>/dev/null
     [ -n "${group_pid:-}" ] && kill -9 -- "-$group_pid" 2>/dev/null
@@ -244,9 +254,9 @@ teardown() {
     # Other processes may come and go meanwhile (other graders, the system): lsns just before
     # and just after mini_lsns bracket what mini_lsns may list.
     local before after
-    before=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
+    before=$(lsns_now)
     run_t 20 "$LSNS"
-    after=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
+    after=$(lsns_now)
     expect_status 0 "mini_lsns with no argument lists every namespace"
     local mine=$output
     # The namespaces of the test's processes: counts and lowest PID must agree exactly.

@@ -136,7 +136,9 @@ static int child2_main(pid_t child1)
      *     Hint: the same kernel interface as 1.2, for the uts namespace; unlike a PID
      *     namespace, joining a UTS namespace moves the caller itself, at once - and only the
      *     caller, so do it here in child2, never in the parent. */
-    int pidfd = (int)syscall(SYS_pidfd_open, child1, 0);
+    /* PIDs in pidfd_open are read in the caller's PID namespace, where child1 is PID 1. */
+    (void)child1;
+    int pidfd = (int)syscall(SYS_pidfd_open, 1, 0);
     if (pidfd < 0 || setns(pidfd, CLONE_NEWUTS) != 0)
         return kit_fail_errno("child2 cannot join child1's hostname");
     close(pidfd);
