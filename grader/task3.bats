@@ -109,7 +109,9 @@ cgroup_dir() {
 @test "3.a conductor run: proc, sys and dev inside; ps sees only the container [3]" {
     busybox_image img
     run_t 20 "$COND" run img t3-two -- sh -c 'ps -o pid= >/tmp/ps.out; wc -l </tmp/ps.out; echo sys=$(ls /sys/class/net);
-        test -c /dev/null && echo devnull; cat /etc/hostname; ls /proc/1/exe >/dev/null && echo proc'
+        test -c /dev/null && echo devnull; cat /etc/hostname; ls /proc/1/exe >/dev/null && echo proc;
+        echo sysopts=$(awk '\''$2 == "/sys" { print $4 }'\'' /proc/mounts);
+        echo devmodes=$(stat -c %a /dev/null /dev/zero /dev/urandom); echo resolv=$(md5sum </etc/resolv.conf | cut -c1-32)'
     expect_status 0 "the container's command should run"
     expect_eq "processes ps lists inside (sh, ps)" 2 "$(sed -n 1p <<<"$output" | tr -d ' ')" \
         "a proc mount shows the PID namespace of the process that mounts it (proc(5)): mount it from inside, before pivot_root"
@@ -118,6 +120,24 @@ cgroup_dir() {
         "mount a new sysfs after CLONE_NEWNET: it shows the container's own network namespace"
     grep -qx t3-two <<<"$output" ||
         fail_hint "/etc/hostname inside: t3-two" "$output" "bind the container's hostname file on root/etc/hostname"
+    expect_match "mount options of /sys inside" "^ro," "$(line_of sysopts=)" \
+        "the container must not change the kernel's settings through sysfs: mount it read-only"
+    expect_eq "modes of /dev/null, /dev/zero, /dev/urandom inside" "666 666 666" "$(line_of devmodes=)" \
+        "every user may read and write these devices; mknod's mode passes through the umask (umask(2))"
+    expect_eq "checksum of /etc/resolv.conf inside" "$(md5sum </etc/resolv.conf | cut -c1-32)" "$(line_of resolv=)" \
+        "the container gets the host's resolver configuration, bound from its own directory"
+}
+
+@test "3.a conductor run from a shared mount namespace (as on systemd hosts): no mount propagates out [2]" {
+    busybox_image img
+    # systemd makes / shared: mounts made below it show up in every peer unless the container
+    # stops the propagation first.  Here a namespace of the test's own plays the host.
+    run_t 30 unshare --mount --propagation shared -- sh -c '
+        "$1" run -d img t3-shared -- sleep 1000 >/dev/null || exit 9
+        grep -c -- "$CONDUCTOR_ROOT" /proc/self/mountinfo; true' sh "$COND"
+    expect_status 0 "conductor run -d should start the container from a namespace whose mounts are shared"
+    expect_eq "mounts under the state root seen outside the container" 0 "$output" \
+        "the container's mount namespace begins as a copy whose mounts are peers of the host's (mount_namespaces(7)): make them private (recursively) before mounting"
 }
 
 @test "3.a conductor run -d, ps, logs: detached, running, then exited with its code [3]" {
