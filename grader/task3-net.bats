@@ -215,6 +215,13 @@ wait_http() {
     expect_eq "db6 -> web6 after peer" hello-web6 "$output" "peer: let each one's veth talk to the other's"
     run ct_http web6 "$db_ip" 80
     expect_eq "web6 -> db6 after peer" hello-db6 "$output" "peering works both ways"
+    local db_if
+    db_if=$(lab_host ip -4 -o addr show | awk -v a="${db_ip%.2}.1/24" '$4 == a { print $2 }')
+    lab_run_t 30 "$C" stop db6
+    expect_status 0 "conductor stop db6 should succeed"
+    expect_eq "rules naming db6's interface $db_if after it stopped" 0 \
+        "$(lab_host nft list ruleset | grep -cw -- "$db_if")" \
+        "stopping a container takes its interface out of its peers' sets (the delete form of the peer command)"
 }
 
 @test "3.c conductor stop: the container's links and rules go, nothing else changes [3]" {
