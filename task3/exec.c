@@ -37,19 +37,19 @@
 /* Move ourselves into every cgroup the container's PID 1 was put in (paths from config). */
 static int join_cgroups(const struct container *c)
 {
-    char path[PATH_MAX];
+    char config[PATH_MAX], procs[PATH_MAX], self[32];
     struct record rec;
-    snprintf(path, sizeof(path), "%s/config", c->dir);
-    if (record_load(&rec, path) < 0)
-        return kit_fail_errno("%s", path);
+    snprintf(config, sizeof(config), "%s/config", c->dir);
+    if (record_load(&rec, config) < 0)
+        return kit_fail_errno("%s", config);
     int rc = 0;
-    char self[32];
     snprintf(self, sizeof(self), "%d\n", (int)getpid());
     for (int i = 0; i < rec.count && rc == 0; i++) {
         if (strcmp(rec.keys[i], "cgroup") != 0)
             continue;
-        snprintf(path, sizeof(path), "%s/cgroup.procs", rec.values[i]);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        /* One PID per write(2): the kernel moves that process into the group. */
+        snprintf(procs, sizeof(procs), "%s/cgroup.procs", rec.values[i]);
+        int fd = open(procs, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, self, strlen(self)) < 0)
             rc = kit_fail_errno("join cgroup %s", rec.values[i]);
         if (fd >= 0)

@@ -1,0 +1,513 @@
+/* run.c - `conductor run [-d] [--memory M] [--cpus F] [--pids N] IMAGE NAME [-- CMD...]`.
+ *
+ * What happens, step by step (the shell commands each step matches are in docs/task3.md):
+ *   1. state: containers/NAME/ with its own empty upper/ and work/ (made in tmp/, renamed);
+ *   2. a cgroup below ours with the limits (kit_cgroup_*);
+ *   3. clone(2) with new UTS, PID, mount, network and IPC namespaces; the child waits at a gate
+ *      until the parent has put it in the cgroup (and networking has wired its netns);
+ *   4. the child mounts the overlay of the image's layers + its upper dir on root/, proc, sys,
+ *      a minimal /dev, /etc/hostname and /etc/resolv.conf, sets the hostname, pivot_roots
+ *      into root/ and execs the command: the command is PID 1 of the new PID namespace;
+ *   5. the parent (the conductor itself, or with -d a detached monitor) waits for PID 1 and
+ *      records its exit code, which `ps` shows.
+ * Nothing is mounted in the host's mount namespace: every mount lives (and dies) with the
+ * container's own mount namespace. */
+#include "conductor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <linux/sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kit/cgroup.h"
+#include "kit/err.h"
+#include "kit/exec.h"
+#include "kit/rootfs.h"
+#include "kit/run.h"
+#include "kit/sync.h"
+
+struct start_spec {
+    const struct container *c;
+    const struct image *img;
+    char **cmd;             /* NULL: the image's CMD, else /bin/bash, else /bin/sh */
+    struct kit_gate gate;   /* parent -> child: you are in the cgroup, go on */
+    int report_fd;          /* child -> parent: one byte if the setup failed (close-on-exec) */
+};
+
+/* The child reports a failed setup with one byte on the close-on-exec report pipe; a
+ * successful execve closes the pipe, which the parent reads as "started". */
+static int setup_failed(const struct start_spec *s)
+{
+    char byte = 1;
+    if (write(s->report_fd, &byte, 1) < 0) {
+        /* nothing more we can say */
+    }
+    return 127;
+}
+
+/* An interactive container keeps the caller's terminal (a pty of the host's devpts) as its
+ * stdin/stdout, but its own /dev/pts is a fresh devpts instance where that pty does not exist:
+ * `tty` would say "not a tty".  Binding the terminal on ROOT/dev/console (as LXC does) gives
+ * it a name inside.  Nothing to do when stdin is not a terminal (-d, pipes). */
+static int bind_terminal(const char *root)
+{
+    char tty[PATH_MAX], console[PATH_MAX];
+    if (!isatty(STDIN_FILENO) || ttyname_r(STDIN_FILENO, tty, sizeof(tty)) != 0)
+        return 0;
+    snprintf(console, sizeof(console), "%s/dev/console", root);
+    if (kit_make_mount_point(console, false) < 0 || kit_bind_mount(tty, console, false) < 0)
+        return -1;
+    return 0;
+}
+
+static int container_init(void *arg);
+
+/* TODO 3.a: Start the container.  Three steps, each one kernel interface (container_init, below,
+ *     calls them in this order and execs the command; you write these three):
+ *     start_container(s): clone(2) a child running container_init(s) as PID 1 of new UTS,
+ *       PID, mount, network and IPC namespaces.  Without CLONE_VM the child needs a stack of
+ *       its own (mmap(2) one); the parent learns of its end through the exit signal.
+ *     make_root(s, root): in the child's mount namespace, which starts as a copy of the
+ *       host's: stop propagation back to the host first (mount(2) with MS_PRIVATE, see
+ *       mount_namespaces(7)), then the overlay of the image on ROOT (mount_layers, 3.d, with
+ *       c->dir/upper and c->dir/work), a proc for the new PID namespace (proc(5)), a
+ *       read-only sysfs (it shows the namespace of the mounter: sysfs(5)), and a /dev of its
+ *       own: a tmpfs with the character devices null, zero, full, random, urandom and tty
+ *       (mknod(2); their numbers are in the kernel's Documentation/admin-guide/devices.txt),
+ *       a new devpts instance on dev/pts with dev/ptmx pointing into it (devpts in
+ *       Documentation/filesystems/devpts.rst) and a tmpfs on dev/shm.  Then c->dir/hostname
+ *       and c->dir/resolv.conf bound over ROOT/etc/hostname and ROOT/etc/resolv.conf (a bind
+ *       mount needs an existing file to land on; creating one in ROOT copies it up).
+ *     enter_root(s, root): the container's hostname (its name), then make ROOT "/" with
+ *       pivot_root(2) (read its NOTES: new_root and put_old may be the same directory) and
+ *       leave nothing of the host reachable (umount2(2)), ending in the new "/".
+ *     Each returns 0, or -1 after a message (kit_fail_errno).
+ *     Test: conductor run IMG c1 -- sh -c 'echo $$; hostname; ls /proc /sys /dev' */
+/* Alternative: clone3(2) used like fork (no stack of our own), device nodes bound from the
+ * host instead of mknod, the classic pivot_root with a put_old directory. */
+static pid_t start_container(struct start_spec *s)
+{
+    struct clone_args args;
+    memset(&args, 0, sizeof(args));
+    args.flags = CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
+    args.exit_signal = SIGCHLD;
+    long pid = syscall(SYS_clone3, &args, sizeof(args));
+    if (pid == 0)
+        _exit(container_init(s));
+    return (pid_t)pid;
+}
+
+struct fs_mount {
+    const char *where, *type, *source, *data;
+    unsigned long flags;
+};
+
+static int mount_table(const char *root)
+{
+    static const struct fs_mount table[] = {
+        {"proc", "proc", "proc", NULL, MS_NOSUID | MS_NOEXEC | MS_NODEV},
+        {"sys", "sysfs", "sysfs", NULL, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY},
+        {"dev", "tmpfs", "tmpfs", "mode=0755,size=4m", MS_NOSUID | MS_STRICTATIME},
+        {"dev/pts", "devpts", "devpts", "newinstance,ptmxmode=666,mode=620,gid=5",
+         MS_NOSUID | MS_NOEXEC},
+        {"dev/shm", "tmpfs", "shm", "mode=1777,size=64m", MS_NOSUID | MS_NODEV | MS_NOEXEC},
+    };
+    char path[PATH_MAX];
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", root, table[i].where);
+        mkdir(path, 0755);
+        if (mount(table[i].source, path, table[i].type, table[i].flags, table[i].data) != 0)
+            return kit_fail_errno("mount %s", path);
+    }
+    static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        char host[64];
+        snprintf(host, sizeof(host), "/dev/%s", devices[i]);
+        snprintf(path, sizeof(path), "%s/dev/%s", root, devices[i]);
+        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return kit_fail_errno("create %s", path);
+        close(fd);
+        if (mount(host, path, NULL, MS_BIND, NULL) != 0)
+            return kit_fail_errno("bind %s", host);
+    }
+    snprintf(path, sizeof(path), "%s/dev/ptmx", root);
+    return symlink("/dev/pts/ptmx", path) == 0 ? 0 : kit_fail_errno("symlink %s", path);
+}
+
+static int bind_file(const char *dir, const char *name, const char *root)
+{
+    char src[PATH_MAX], dst[PATH_MAX];
+    snprintf(src, sizeof(src), "%s/%s", dir, name);
+    snprintf(dst, sizeof(dst), "%s/etc/%s", root, name);
+    struct stat st;
+    if (stat(dst, &st) != 0) {
+        int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return kit_fail_errno("%s", dst);
+        close(fd);
+    }
+    return mount(src, dst, "none", MS_BIND, NULL) == 0 ? 0 : kit_fail_errno("bind %s", dst);
+}
+
+static int make_root(const struct start_spec *s, const char *root)
+{
+    char upper[PATH_MAX], work[PATH_MAX], etc[PATH_MAX];
+    if (mount("none", "/", NULL, MS_PRIVATE | MS_REC, NULL) != 0)
+        return kit_fail_errno("mount --make-rprivate /");
+    snprintf(upper, sizeof(upper), "%s/upper", s->c->dir);
+    snprintf(work, sizeof(work), "%s/work", s->c->dir);
+    if (mount_layers(s->img, upper, work, root) != 0 || mount_table(root) != 0)
+        return -1;
+    snprintf(etc, sizeof(etc), "%s/etc", root);
+    mkdir(etc, 0755);
+    if (bind_file(s->c->dir, "hostname", root) != 0 || bind_file(s->c->dir, "resolv.conf", root) != 0)
+        return -1;
+    return 0;
+}
+
+static int enter_root(const struct start_spec *s, const char *root)
+{
+    char old[PATH_MAX];
+    if (sethostname(s->c->name, strlen(s->c->name)) != 0)
+        return kit_fail_errno("sethostname %s", s->c->name);
+    snprintf(old, sizeof(old), "%s/.old-root", root);
+    if (mkdir(old, 0700) != 0 && errno != EEXIST)
+        return kit_fail_errno("mkdir %s", old);
+    if (syscall(SYS_pivot_root, root, old) != 0)
+        return kit_fail_errno("pivot_root %s", root);
+    if (chdir("/") != 0 || umount2("/.old-root", MNT_DETACH) != 0 || rmdir("/.old-root") != 0)
+        return kit_fail_errno("drop the old root");
+    return 0;
+}
+
+/* The child: PID 1 of the new namespaces.  It waits until the parent has put it into the
+ * cgroup (and wired its network), builds its root (3.a), hides what runc's default spec
+ * hides, and execs the command.  Any failure is reported on the report pipe. */
+static int container_init(void *arg)
+{
+    struct start_spec *s = arg;
+    char root[PATH_MAX];
+    snprintf(root, sizeof(root), "%s/root", s->c->dir);
+    if (kit_gate_wait(&s->gate) < 0 || make_root(s, root) < 0 || bind_terminal(root) < 0 ||
+        enter_root(s, root) < 0 || kit_mask_proc_and_sys() < 0)
+        return setup_failed(s);
+    const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
+    if (chdir(workdir) < 0) {
+        kit_fail_errno("chdir %s", workdir);
+        return setup_failed(s);
+    }
+    char **env = container_environment(s->img, s->c->name);
+    char *bash[] = {"/bin/bash", NULL}, *sh[] = {"/bin/sh", NULL};
+    char *const *cmd = s->cmd ? s->cmd : s->img->ncmd > 0 ? s->img->cmd : NULL;
+    if (kit_exec_prepare(&s->report_fd, 1) < 0) {
+        kit_fail_errno("prepare exec");
+        return setup_failed(s);
+    }
+    if (cmd) {
+        execvpe(cmd[0], cmd, env);
+        kit_fail_errno("exec %s", cmd[0]);
+        return setup_failed(s);
+    }
+    execve(bash[0], bash, env);
+    execve(sh[0], sh, env);
+    kit_fail_errno("exec /bin/sh");
+    return setup_failed(s);
+}
+
+/* "512m", "1g", "1048576" -> bytes; -1 if malformed. */
+static long long parse_size(const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || v <= 0)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': v *= 1024; end++; break;
+    case 'm': case 'M': v *= 1024 * 1024; end++; break;
+    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+    }
+    if (*end == 'b' || *end == 'B')
+        end++;
+    return *end ? -1 : (long long)v;
+}
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (write_file_atomic(path, text) < 0)
+        return kit_fail_errno("write %s", path);
+    return 0;
+}
+
+/* Step 1: the container's directory, complete before it appears under containers/. */
+static int create_state(struct container *c, const struct image *img)
+{
+    char tmp[PATH_MAX], path[PATH_MAX];
+    if (state_tmpdir(tmp) < 0)
+        return -1;
+    static const char *const dirs[] = {"upper", "work", "root"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", tmp, dirs[i]);
+        if (mkdir(path, 0755) < 0)
+            return kit_fail_errno("mkdir %s", path);
+    }
+    char text[1024], hostname[NAME_MAX_LEN + 2];
+    snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c->name, img->name, c->created);
+    snprintf(hostname, sizeof(hostname), "%s\n", c->name);
+    char *resolv = read_file("/etc/resolv.conf");
+    snprintf(path, sizeof(path), "%s/image", tmp);
+    int rc = image_write(img, path) < 0 ? kit_fail_errno("write %s", path) : 0;
+    if (rc == 0)
+        rc = write_text(tmp, "config", text);
+    if (rc == 0)
+        rc = write_text(tmp, "hostname", hostname);
+    if (rc == 0)
+        rc = write_text(tmp, "resolv.conf", resolv ? resolv : "");
+    if (rc == 0)
+        rc = write_text(tmp, "log", "");
+    free(resolv);
+    if (rc == 0 && rename(tmp, c->dir) < 0)
+        rc = kit_fail_errno("rename %s", c->dir);
+    if (rc < 0)
+        remove_tree(tmp);
+    return rc;
+}
+
+/* Record PID 1's exit code, unless the container was removed meanwhile (stop) or replaced. */
+static void record_exit(const struct container *c, pid_t pid, int status)
+{
+    struct container now;
+    if (container_load(c->name, &now) < 0 || now.init_pid != pid || now.created != c->created)
+        return;
+    char text[16];
+    snprintf(text, sizeof(text), "%d\n", status);
+    write_text(c->dir, "exit", text);
+}
+
+/* Steps 3-4 from the parent's side.  Returns PID 1's PID, or -1 (printed). */
+static pid_t start_and_record(struct container *c, const struct image *img, char **cmd,
+                              struct kit_cgroup *cg)
+{
+    int report[2];
+    struct start_spec s = {.c = c, .img = img, .cmd = cmd};
+    if (kit_gate_init(&s.gate) < 0 || pipe2(report, O_CLOEXEC) < 0)
+        return kit_fail_errno("pipe");
+    s.report_fd = report[1];
+    fflush(NULL);
+    pid_t pid = start_container(&s);
+    close(report[1]);
+    if (pid < 0) {
+        kit_fail_errno("start container %s", c->name);
+        kit_gate_close(&s.gate);
+        close(report[0]);
+        return -1;
+    }
+    char text[128];
+    snprintf(text, sizeof(text), "pid=%d\nstart=%llu\n", (int)pid, process_start_time(pid));
+    int rc = kit_cgroup_add(cg, pid);
+    if (rc == 0)
+        rc = write_text(c->dir, "init", text);
+    if (rc == 0)
+        rc = conductor_network_on_start(c->name, pid);
+    if (rc == 0)
+        rc = kit_gate_open(&s.gate);
+    else
+        kit_gate_close(&s.gate); /* the child sees EPIPE and gives up */
+    char byte;
+    ssize_t n;
+    do
+        n = read(report[0], &byte, 1);
+    while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (rc < 0 || n != 0) {
+        int status = kit_wait_status(pid);
+        record_exit(c, pid, status);
+        return kit_fail("container %s did not start", c->name);
+    }
+    return pid;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"detach", no_argument, NULL, 'd'},       {"memory", required_argument, NULL, 'm'},
+        {"cpus", required_argument, NULL, 'c'},   {"pids", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    bool detach = false;
+    long long memory = -1;
+    double cpus = -1;
+    long pids = -1;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+d", options, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case 'd':
+            detach = true;
+            break;
+        case 'm':
+            if ((memory = parse_size(optarg)) < 0)
+                return kit_fail("--memory: '%s' is not a size like 64m", optarg), 2;
+            break;
+        case 'c':
+            cpus = strtod(optarg, &end);
+            if (*end || cpus <= 0 || cpus > 1024)
+                return kit_fail("--cpus: '%s' is not a positive number", optarg), 2;
+            break;
+        case 'p':
+            pids = strtol(optarg, &end, 10);
+            if (*end || pids <= 0)
+                return kit_fail("--pids: '%s' is not a positive number", optarg), 2;
+            break;
+        default:
+            return usage_error(argv[0]);
+        }
+    }
+    if (argc - optind < 2)
+        return usage_error(argv[0]);
+    const char *image_name = argv[optind], *name = argv[optind + 1];
+    char **cmd = NULL;
+    if (argc - optind > 2) {
+        if (strcmp(argv[optind + 2], "--") != 0 || argc - optind == 3)
+            return usage_error(argv[0]);
+        cmd = argv + optind + 3;
+    }
+    if (!valid_name("image", image_name) || !valid_name("container", name))
+        return 1;
+
+    int lock = state_lock();
+    if (lock < 0)
+        return 1;
+    struct image img;
+    struct container c = {0};
+    snprintf(c.name, sizeof(c.name), "%s", name);
+    state_path(c.dir, "containers/%s", name);
+    c.created = (long)time(NULL);
+    container_cgroup_name(name, c.cgroup_name, sizeof(c.cgroup_name));
+    if (image_load(image_name, &img) < 0) {
+        close(lock);
+        return kit_fail("no such image: %s", image_name), 1;
+    }
+    if (path_exists(c.dir)) {
+        close(lock);
+        return kit_fail("container %s already exists", name), 1;
+    }
+    if (create_state(&c, &img) < 0) {
+        close(lock);
+        return 1;
+    }
+    struct kit_cgroup *cg = kit_cgroup_create(c.cgroup_name);
+    bool ok = cg != NULL;
+    if (ok && memory > 0)
+        ok = kit_cgroup_set_memory(cg, memory) == 0;
+    if (ok && cpus > 0)
+        ok = kit_cgroup_set_cpu(cg, (long)(cpus * 100000), 100000) == 0;
+    if (ok && pids > 0)
+        ok = kit_cgroup_set_pids(cg, pids) == 0;
+    if (ok) {
+        /* Record where the cgroup is, for `exec` (which joins it) and `stop`, which may run
+         * from another cgroup than ours (another terminal). */
+        char text[4096];
+        int n = snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c.name,
+                         img.name, c.created);
+        static const char *const controllers[] = {"cpu", "memory", "pids"};
+        for (size_t i = 0; i < 3; i++) {
+            const char *dir = kit_cgroup_path(cg, controllers[i]);
+            if (dir && n < (int)sizeof(text))
+                n += snprintf(text + n, sizeof(text) - (size_t)n, "cgroup=%s\n", dir);
+        }
+        ok = write_text(c.dir, "config", text) == 0;
+    }
+    if (!ok) {
+        kit_fail("container %s: cgroup setup failed", name);
+        if (cg)
+            kit_cgroup_destroy(cg);
+        container_remove(&c);
+        close(lock);
+        return 1;
+    }
+
+    if (detach) {
+        /* A monitor process, detached from our session, is PID 1's parent: it waits for it and
+         * records the exit code.  We wait only until the container has started. */
+        int ready[2];
+        if (pipe2(ready, O_CLOEXEC) < 0)
+            return kit_fail_errno("pipe"), 1;
+        fflush(NULL);
+        pid_t monitor = fork();
+        if (monitor < 0)
+            return kit_fail_errno("fork"), 1;
+        if (monitor == 0) {
+            close(ready[0]);
+            setsid();
+            char log[PATH_MAX];
+            snprintf(log, sizeof(log), "%s/log", c.dir);
+            int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_APPEND);
+            if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+                _exit(1);
+            /* Keep no inherited descriptor (a test harness's pipe, the lock) open for the
+             * container's lifetime: only stdio, and READY until we have reported. */
+            for (int fd = 3; fd < 1024; fd++)
+                if (fd != ready[1])
+                    close(fd);
+            pid_t pid = start_and_record(&c, &img, cmd, cg);
+            char byte = pid > 0 ? 'y' : 'n';
+            if (write(ready[1], &byte, 1) < 0) {
+                /* the caller is gone; the container runs anyway */
+            }
+            close(ready[1]);
+            if (pid < 0)
+                _exit(1);
+            record_exit(&c, pid, kit_wait_status(pid));
+            _exit(0);
+        }
+        close(ready[1]);
+        char byte = 'n';
+        ssize_t n;
+        do
+            n = read(ready[0], &byte, 1);
+        while (n < 0 && errno == EINTR);
+        close(ready[0]);
+        close(lock);
+        kit_cgroup_free(cg);
+        if (byte != 'y') {
+            char log[PATH_MAX];
+            snprintf(log, sizeof(log), "%s/log", c.dir);
+            char *text = read_file(log);
+            if (text)
+                fputs(text, stderr);
+            free(text);
+            return kit_fail("container %s did not start (see: conductor logs %s)", name, name), 1;
+        }
+        printf("%s\n", name);
+        return 0;
+    }
+
+    pid_t pid = start_and_record(&c, &img, cmd, cg);
+    close(lock);
+    kit_cgroup_free(cg);
+    if (pid < 0)
+        return 1;
+    /* Interactive: the terminal's ^C and ^\ are for the container's command, not for us. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    int status = kit_wait_status(pid);
+    record_exit(&c, pid, status);
+    return status;
+}
