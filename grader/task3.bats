@@ -298,6 +298,20 @@ cgroup_dir() {
         "stop must never signal a PID that no longer belongs to the container"
 }
 
+@test "3.a conductor rm: removes an exited container's state, refuses a running one [2]" {
+    busybox_image img
+    run_t 20 "$COND" run img t3-done -- true
+    start_detached img t3-live sleep 1000
+    run_t 10 "$COND" rm t3-live
+    [ "$status" -ne 0 ] || fail_hint "rm of a running container refused" "exit 0" "rm is for containers that are not running (stop is for those)"
+    alive "$pid" || fail_hint "t3-live still running after the refused rm" "PID 1 gone" "a refused rm changes nothing"
+    run_t 10 "$COND" rm t3-done
+    expect_status 0 "rm of an exited container works"
+    [ ! -e "$CONDUCTOR_ROOT/containers/t3-done" ] || fail_hint "no containers/t3-done" "still there" "rm removes the state"
+    run_t 10 "$COND" ps
+    [[ $output != *t3-done* ]] || fail_hint "ps without t3-done" "$output" "rm removes the container"
+}
+
 @test "3.b conductor exec: joins every namespace of the container, PID > 1, same cgroup [4]" {
     busybox_image img
     start_detached img t3-exec sleep 1000
@@ -553,6 +567,21 @@ cgroup_dir() {
     [ -e "$CONDUCTOR_ROOT/cache/layers/$shared" ] || fail_hint "layer $shared kept" "removed" "img1 still uses it"
     run_t 20 "$COND" run img1 t3-after -- cat /shared
     expect_eq "img1 after rmi img2" shared "$output" "img1 must still work"
+}
+
+@test "3.f rmcache: the layers no image uses go, the others stay [1]" {
+    busybox_image img1 "RUN echo keep > /keep"
+    busybox_image img2 "RUN echo drop > /drop"
+    local keep drop
+    keep=$(layers_with keep)
+    drop=$(layers_with drop)
+    rm "$CONDUCTOR_ROOT/images/img2"   # as if img2 had been removed without its layers
+    run_t 20 "$COND" rmcache
+    expect_status 0 "rmcache"
+    [ -n "$drop" ] && [ ! -e "$CONDUCTOR_ROOT/cache/layers/$drop" ] ||
+        fail_hint "layer $drop (no image uses it) removed" "still there" "rmcache deletes unreferenced layers"
+    [ -n "$keep" ] && [ -e "$CONDUCTOR_ROOT/cache/layers/$keep" ] ||
+        fail_hint "layer $keep (img1 uses it) kept" "removed" "rmcache keeps what images use"
 }
 
 @test "3.a debian:bookworm: debootstrap base, run is PID 1, exec a higher PID, hostname [4]" {
