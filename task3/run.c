@@ -200,14 +200,10 @@ static int enter_root(const struct start_spec *s, const char *root)
     /* ROOT is the overlay's mount point, as pivot_root wants.  With ".", "." the old root
      * ends up stacked on top of the new one; detaching "." then takes it (and every host
      * mount below it) away, leaving the new root. */
-    if (chdir(root) < 0)
-        return kit_fail_errno("chdir %s", root);
-    if (syscall(SYS_pivot_root, ".", ".") < 0)
-        return kit_fail_errno("pivot_root %s", root);
-    if (umount2(".", MNT_DETACH) < 0)
-        return kit_fail_errno("detach the old root");
-    if (chdir("/") < 0)
-        return kit_fail_errno("chdir /");
+    if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+        return kit_fail_errno("pivot_root into %s", root);
+    if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+        return kit_fail_errno("leave the host's root");
     return 0;
 }
 /* <<< 3.a stub: static pid_t start_container(struct start_spec *s) { (void)s; (void)container_init; errno = ENOSYS; return -1; } static int make_root(const struct start_spec *s, const char *root) { (void)s; (void)root; return kit_fail("run: not implemented (3.a)"); } static int enter_root(const struct start_spec *s, const char *root) { (void)s; (void)root; return kit_fail("run: not implemented (3.a)"); } */
