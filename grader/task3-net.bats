@@ -39,6 +39,7 @@ teardown_file() {
 
 teardown() {
     local name
+    [ -z "${far_server:-}" ] || kill "$far_server" 2>/dev/null || true
     for name in ${started:-}; do
         lab_host timeout 20 "$C" stop "$name" >/dev/null 2>&1
     done
@@ -174,8 +175,8 @@ wait_http() {
     # A server on the internet host on the same port number as the forward.
     nsenter --net="/proc/$LAB_INET_PID/ns/net" socat TCP-LISTEN:3010,bind="$LAB_FAR_HOST",fork,reuseaddr \
         SYSTEM:'echo "far $SOCAT_PEERADDR"' </dev/null >/dev/null 2>&1 3>&- &
-    local far=$!
-    lab_wait_port lab_inet "$LAB_FAR_HOST" 3010 || { kill "$far"; fail_hint "lab server" "none" "lab"; return 1; }
+    far_server=$!
+    lab_wait_port lab_inet "$LAB_FAR_HOST" 3010 || { fail_hint "lab server" "none" "lab"; return 1; }
     addnetwork web9 -i -e 8080-3010
     local cidr ip
     cidr=$(ct_ipv4 web9)
@@ -185,7 +186,6 @@ wait_http() {
     through=$(lab_tcp lab_client "$LAB_FAR_HOST" 3010)
     other=$(http lab_client "http://$LAB_HOST_LAN_ADDR:8081/") || true
     direct=$(http lab_client "http://$ip:8081/") || true
-    kill "$far" 2>/dev/null || true
     expect_eq "what the LAN client got from $LAB_FAR_HOST:3010 (routed through the host)" \
         "far $LAB_CLIENT_ADDR" "$through" \
         "DNAT only what is addressed to this host (fib daddr type local), and masquerade only the containers' subnet: traffic the host routes for others keeps its destination and its source" || return 1

@@ -75,31 +75,31 @@ int net_rules_script(const struct net_state *ns, struct nft_text *t)
 {
     const char *tb = ns->table, *veth = ns->host_if;
     nft_put(t, "add set ip %s peers { type ifname; }\n", tb);
-    add_chain(t, tb, "fwd", "type filter hook forward priority 0; policy accept;");
-    add_chain(t, tb, "leaving", NULL);
-    add_chain(t, tb, "arriving", NULL);
-    nft_put(t, "add rule ip %s fwd iif \"%s\" jump leaving\n", tb, veth);
-    nft_put(t, "add rule ip %s fwd oif \"%s\" jump arriving\n", tb, veth);
+    add_chain(t, tb, "filter_fwd", "type filter hook forward priority 0; policy accept;");
+    add_chain(t, tb, "from_ct", NULL);
+    add_chain(t, tb, "to_ct", NULL);
+    nft_put(t, "add rule ip %s filter_fwd iif \"%s\" jump from_ct\n", tb, veth);
+    nft_put(t, "add rule ip %s filter_fwd oif \"%s\" jump to_ct\n", tb, veth);
     /* leaving the container */
-    nft_put(t, "add rule ip %s leaving oifname @peers accept\n", tb);
-    nft_put(t, "add rule ip %s leaving ct status dnat accept\n", tb);
+    nft_put(t, "add rule ip %s from_ct oifname @peers accept\n", tb);
+    nft_put(t, "add rule ip %s from_ct ct status dnat accept\n", tb);
     if (ns->internet)
-        nft_put(t, "add rule ip %s leaving oifname \"%s\" accept\n", tb, ns->uplink);
-    nft_put(t, "add rule ip %s leaving drop\n", tb);
+        nft_put(t, "add rule ip %s from_ct oifname \"%s\" accept\n", tb, ns->uplink);
+    nft_put(t, "add rule ip %s from_ct drop\n", tb);
     /* arriving at the container */
-    nft_put(t, "add rule ip %s arriving iifname @peers accept\n", tb);
+    nft_put(t, "add rule ip %s to_ct iifname @peers accept\n", tb);
     if (ns->nports)
-        nft_put(t, "add rule ip %s arriving ct status dnat accept\n", tb);
+        nft_put(t, "add rule ip %s to_ct ct status dnat accept\n", tb);
     if (ns->internet)
-        nft_put(t, "add rule ip %s arriving iifname \"%s\" ct state { established, related } accept\n",
+        nft_put(t, "add rule ip %s to_ct iifname \"%s\" ct state { established, related } accept\n",
                 tb, ns->uplink);
-    nft_put(t, "add rule ip %s arriving drop\n", tb);
+    nft_put(t, "add rule ip %s to_ct drop\n", tb);
 
     if (ns->nports) {
-        add_chain(t, tb, "dnat_in", "type nat hook prerouting priority -100;");
-        add_chain(t, tb, "dnat_local", "type nat hook output priority -100;");
+        add_chain(t, tb, "nat_pre", "type nat hook prerouting priority -100;");
+        add_chain(t, tb, "nat_local", "type nat hook output priority -100;");
         for (size_t i = 0; i < ns->nports; i++) {
-            static const char *const chains[] = {"dnat_in", "dnat_local"};
+            static const char *const chains[] = {"nat_pre", "nat_local"};
             for (int k = 0; k < 2; k++)
                 nft_put(t, "add rule ip %s %s meta l4proto tcp th dport %u fib daddr type local "
                            "dnat ip to %s:%u\n",
@@ -107,12 +107,12 @@ int net_rules_script(const struct net_state *ns, struct nft_text *t)
         }
     }
     if (ns->internet || ns->nports)
-        add_chain(t, tb, "snat", "type nat hook postrouting priority 100;");
+        add_chain(t, tb, "nat_post", "type nat hook postrouting priority 100;");
     if (ns->internet)
-        nft_put(t, "add rule ip %s snat oif \"%s\" ip saddr %s masquerade\n", tb, ns->uplink,
+        nft_put(t, "add rule ip %s nat_post oif \"%s\" ip saddr %s masquerade\n", tb, ns->uplink,
                 ns->subnet);
     if (ns->nports)
-        nft_put(t, "add rule ip %s snat oif \"%s\" ip saddr 127.0.0.0/8 masquerade\n", tb, veth);
+        nft_put(t, "add rule ip %s nat_post oif \"%s\" ip saddr 127.0.0.0/8 masquerade\n", tb, veth);
     return 0;
 }
 
