@@ -142,15 +142,17 @@ cgroup_dir() {
 
 @test "3.a conductor run -d, ps, logs: detached, running, then exited with its code [3]" {
     busybox_image img
-    start_detached img t3-bg sh -c 'echo hello-from-bg; sleep 1; exit 7'
+    # PID 1 lives until the test signals it (a timed exit would race a busy machine).
+    start_detached img t3-bg sh -c 'trap "exit 7" TERM; echo hello-from-bg; while :; do sleep 0.1; done'
     run_t 10 "$COND" ps
     expect_match "ps line for t3-bg" "t3-bg +img +running +$pid " "$(grep '^t3-bg ' <<<"$output")" \
         "ps shows running while PID 1 lives"
     run_t 10 "$COND" logs t3-bg
     expect_match "conductor logs t3-bg" "hello-from-bg" "$output" \
         "-d sends the container's stdout to its log file"
+    kill -TERM "$pid"
     local i
-    for i in $(seq 50); do alive "$pid" && sleep 0.1; done
+    for i in $(seq 100); do alive "$pid" && sleep 0.1; done
     run_t 10 "$COND" ps
     expect_match "ps line for t3-bg after PID 1 exited" "exited.*7" "$(grep '^t3-bg ' <<<"$output")" \
         "the monitor waits for PID 1 and records its exit code"
