@@ -72,7 +72,7 @@ cmd_exec() {
     shift
     [ -r "/proc/$pid/ns/pid" ] || die "no process $pid"
     group=$(pids_group_of "$pid") || die "cannot find the cgroup of $pid"
-    sh -c 'echo $$ >"$1/cgroup.procs" && exec nsenter -t "$2" -p -m -u -i -n -C -r -w -- "${@:3}"' \
+    sh -c 'echo $$ >"$1/cgroup.procs" && t=$2 && shift 2 && exec nsenter -t "$t" -p -m -u -i -n -C -r -w -- "$@"' \
         sh "$group" "$pid" "$@"
 }
 
