@@ -17,7 +17,6 @@ kit=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-2}
 limit=${MUTANT_TIMEOUT:-1500}
 tasks=("$@")
-[ ${#tasks[@]} -gt 0 ] || tasks=($(cd "$kit/grader/mutants" && ls -d task[0-9]* 2>/dev/null))
 work=$(mktemp -d /tmp/kit-mutants.XXXXXX)
 trap 'rm -rf --one-file-system "$work"' EXIT
 trap 'exit 143' TERM INT HUP
@@ -44,6 +43,9 @@ mkdir -p "$base"
 if ! make -s -C "$base" all >"$work/base.log" 2>&1; then
     echo "check-mutants: the reference kit does not build:"; tail -n 20 "$work/base.log"; exit 2
 fi
+
+# The mutants are the copy's too: patches and kit from the same moment.
+[ ${#tasks[@]} -gt 0 ] || tasks=($(cd "$base/grader/mutants" && ls -d task[0-9]* 2>/dev/null))
 
 # run_one TASK PATCH : grade one mutant; writes its verdict to $work/verdicts/TASK/NAME.
 run_one() {
@@ -76,7 +78,7 @@ run_one() {
 running=0
 for task in "${tasks[@]}"; do
     mkdir -p "$work/verdicts/$task"
-    for patch in "$kit/grader/mutants/$task"/*.patch; do
+    for patch in "$base/grader/mutants/$task"/*.patch; do
         [ -f "$patch" ] || continue
         if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
         run_one "$task" "$patch" &
