@@ -28,7 +28,7 @@ trap 'exit 143' TERM INT HUP
 
 # The guest's job has the time that is left after booting, so it can still report and power off.
 echo $((limit > 300 ? limit - 180 : limit)) >"$jobdir/timeout"
-mkfs.ext4 -q -F -L kit-job -d "$jobdir" "$run/job.ext4" "$(( $(du -sm "$jobdir" | cut -f1) + 1536 ))M"
+mkfs.ext4 -q -F -L kit-job -d "$jobdir" "$run/job.ext4" "$(( $(du -sm "$jobdir" | cut -f1) + 1536 ))M" >/dev/null
 accel=$(vm_accel "$image/vmlinuz")
 cpus=${KIT_VM_CPUS:-2} mem=${KIT_VM_MEM:-3072}
 vm_log "booting Debian 12 ($accel, $cpus vCPU, $mem MiB, limit ${limit} s); console log: $run/console.log"
