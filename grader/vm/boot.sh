@@ -31,6 +31,9 @@ echo $((limit > 300 ? limit - 180 : limit)) >"$jobdir/timeout"
 mkfs.ext4 -q -F -L kit-job -d "$jobdir" "$run/job.ext4" "$(( $(du -sm "$jobdir" | cut -f1) + 1536 ))M" >/dev/null
 accel=$(vm_accel "$image/vmlinuz")
 cpus=${KIT_VM_CPUS:-2} mem=${KIT_VM_MEM:-3072}
+# TCG on a busy host can be 50 times slower than a real machine: systemd's 90 s for a device
+# (/dev/ttyS0) or a service, and its services' watchdogs (journald's), must not give up.
+slow_machine="systemd.default_timeout_start_sec=3600 systemd.service_watchdogs=0"
 vm_log "booting Debian 12 ($accel, $cpus vCPU, $mem MiB, limit ${limit} s); console log: $run/console.log"
 : >"$run/job.log"
 start=$(date +%s)
@@ -38,7 +41,7 @@ timeout --kill-after=20 "$limit" qemu-system-x86_64 \
     -accel "$accel" $([ "$accel" = kvm ] && echo "-cpu host" || echo "-cpu max") \
     -smp "$cpus" -m "$mem" -nodefaults -display none -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet systemd.show_status=0" \
+    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 systemd.show_status=0 $slow_machine" \
     -snapshot \
     -drive "file=$image/rootfs.ext4,format=raw,if=virtio" \
     -drive "file=$run/job.ext4,format=raw,if=virtio" \
