@@ -2,6 +2,11 @@
 # task2, part 1: simple_container - chroot (2a), PID + UTS namespaces (2b), a CPU cgroup (2c).
 load lib/kit
 load lib/cgroupfs
+load lib/ns-trace
+
+setup_file() {
+    ns_trace_build
+}
 
 SC="$KIT_ROOT/task2/simple_container"
 PROG="$KIT_ROOT/task2/container_prog"
@@ -224,14 +229,27 @@ observe() {
     output=$(cat "$out")
 }
 
+# written_by_container LOG TEXT : the line TEXT was written (ns_trace LOG) by a process started
+# for the container, not by simple_container itself.
+written_by_container() {
+    local w
+    w=$(ns_trace_writer "$1" "$2")
+    [ -n "$w" ] && [ "$(ns_trace_field hostpid "$w")" != "$(ns_trace_main "$1")" ] ||
+        fail_hint "'$2' written by container_prog, a process started for the container" \
+            "${w:-no such line written}" "start /container_prog in the new root; do not print for it"
+}
+
 # The last field of seen_nspid: the container's PID in its own PID namespace.
 own_pid() { awk '{ print $NF }' <<<"$seen_nspid"; }
 
 # ---- 2a: chroot -----------------------------------------------------------------------------
 
 @test "2.1 simple_container 2a: the program sees only ROOT's files [3]" {
-    run_t 30 "$SC" 2a "$ROOT"
+    local log="$BATS_TEST_TMPDIR/trace"
+    run_t 30 "$NS_TRACE" "$log" "$SC" 2a "$ROOT"
     expect_status 0 "simple_container 2a should run /container_prog inside ROOT and exit 0"
+    # The kernel's word on who wrote the listing: a process of its own, not simple_container.
+    written_by_container "$log" "Files/Directories in root directory:"
     local seen want
     seen=$(listed_names)
     want=$(LC_ALL=C ls -A "$ROOT" | LC_ALL=C sort)
@@ -250,8 +268,10 @@ own_pid() { awk '{ print $NF }' <<<"$seen_nspid"; }
     # Started from elsewhere, so a working directory left behind would be outside ROOT.
     mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
     cd "$BATS_TEST_TMPDIR/elsewhere"
-    run_t 30 "$SC" 2a "$ROOT"
+    local log="$BATS_TEST_TMPDIR/trace"
+    run_t 30 "$NS_TRACE" "$log" "$SC" 2a "$ROOT"
     expect_status 0 "simple_container 2a should run /container_prog inside ROOT and exit 0"
+    written_by_container "$log" "Working directory: /"
     # container_prog prints what getcwd(2) answers: the kernel calls a directory outside the
     # process's root unreachable.
     expect_eq "the container's working directory" "/" "$(line_of 'Working directory: ')" \
@@ -260,8 +280,10 @@ own_pid() { awk '{ print $NF }' <<<"$seen_nspid"; }
 
 @test "2.1 simple_container 2a: a descriptor the caller left open does not reach the container [1]" {
     # A shell's `exec 7</` left open: through it a process in any root could walk the host's /.
-    run_t 30 bash -c 'exec 7</ 8>/dev/null; exec "$@"' _ "$SC" 2a "$ROOT"
+    local log="$BATS_TEST_TMPDIR/trace"
+    run_t 30 bash -c 'exec 7</ 8>/dev/null; exec "$@"' _ "$NS_TRACE" "$log" "$SC" 2a "$ROOT"
     expect_status 0 "simple_container 2a should run /container_prog inside ROOT and exit 0"
+    written_by_container "$log" "Open descriptors: 0 1 2"
     expect_eq "the descriptors open in container_prog (fcntl F_GETFD)" "0 1 2" \
         "$(line_of 'Open descriptors: ')" \
         "descriptors survive execve unless close-on-exec: kit_exec_prepare() before the exec closes the caller's"
@@ -285,9 +307,18 @@ own_pid() { awk '{ print $NF }' <<<"$seen_nspid"; }
 # ---- 2b: PID and UTS namespaces -------------------------------------------------------------
 
 @test "2.2 simple_container 2b: the container is PID 1 and its child PID 2 [3]" {
-    observe 60 "$SC" 2b "$ROOT"
+    local log="$BATS_TEST_TMPDIR/trace" w
+    observe 60 "$NS_TRACE" "$log" "$SC" 2b "$ROOT"
     expect_status 0 "simple_container 2b should exit 0; see the error it printed"
-    # The kernel's word: the process running container_prog, seen from here.
+    # The kernel's word, twice: the process that wrote "Process PID: 1" as the tracer saw it at
+    # its write(2), and the process running container_prog as /proc shows it from here.
+    w=$(ns_trace_writer "$log" "Process PID: 1")
+    [ -n "$w" ] || fail_hint "a process writing 'Process PID: 1'" "none (output: ${output:0:200})" \
+        "the container must be the first process of a new PID namespace"
+    expect_eq "the writer's PID in its own PID namespace ($w)" 1 "$(ns_trace_field nspid "$w")" \
+        "a line is believed only from a process that really is PID 1"
+    [ "$(ns_trace_field pidns "$w")" != "$(stat -Lc %i /proc/$$/ns/pid)" ] ||
+        fail_hint "the writer in a PID namespace of its own" "the grader's" "which clone flag makes one?"
     [ -n "$seen_nspid" ] || fail_hint "a container_prog process below simple_container while it ran" \
         "none" "start the container with clone(2) and let it exec /container_prog"
     expect_eq "the container's PID in its own PID namespace (NSpid: $seen_nspid)" 1 "$(own_pid)" \
@@ -305,9 +336,15 @@ own_pid() { awk '{ print $NF }' <<<"$seen_nspid"; }
     # changed: its name before the run is known, whatever happened to the grader's host.
     local ref="kit-t2-$$-$RANDOM"
     WATCH_HOST=yes
+    local log="$BATS_TEST_TMPDIR/trace" w
     observe 60 unshare --uts bash -c 'hostname "$1" && shift && "$@"; rc=$?; echo "Hostname of the caller: $(hostname)"; exit $rc' \
-        _ "$ref" "$SC" 2b "$ROOT"
+        _ "$ref" "$NS_TRACE" "$log" "$SC" 2b "$ROOT"
     expect_status 0 "simple_container 2b should exit 0; see the error it printed"
+    # Who wrote the line, and the hostname of the writer's UTS namespace at that moment.
+    w=$(ns_trace_writer "$log" "Hostname within container: new_hostname")
+    expect_eq "the hostname of the UTS namespace of the process that wrote 'Hostname within container' ($w)" \
+        new_hostname "$(ns_trace_field hostname "$w")" \
+        "container_prog subtask2 sets new_hostname in its own UTS namespace"
     expect_eq "the hostname of the container's UTS namespace (read with nsenter -u)" new_hostname \
         "$seen_host" "container_prog subtask2 sets new_hostname; it must run (and be allowed to)"
     expect_eq "Hostname within container" new_hostname "$(line_of 'Hostname within container: ')" \
