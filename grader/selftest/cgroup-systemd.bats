@@ -20,7 +20,8 @@ setup() {
 
 # in_shell_scope CMD... : run CMD in a fresh non-delegated transient scope.
 in_shell_scope() {
-    run_t 120 systemd-run --quiet --scope --collect --unit "$SHELL_UNIT" "$@"
+    SHELL_RUNS=$((${SHELL_RUNS:-0} + 1))
+    run_t 120 systemd-run --quiet --scope --collect --unit "$SHELL_UNIT-$SHELL_RUNS" "$@"
 }
 
 # wait_gone UNIT : 0 once systemd no longer has UNIT active (it stops an empty scope).
@@ -42,12 +43,19 @@ wait_gone() {
     expect_match "parent" "^$MNT/.*/kit\.scope$" "$parent" "the kit's scope unit (Delegate=yes)"
     expect_eq "the program's own group" "${parent#"$MNT"}/run-${self##*/run-}" "$self" \
         "the program steps out of the unit's top into its leaf run-PID"
-    expect_eq "the unit is delegated" yes "$(systemctl show -P Delegate kit.scope 2>/dev/null ||
-        echo gone)" "StartTransientUnit with Delegate=yes"
-    local control
-    read -r control <"$parent/cgroup.subtree_control" || true
+    wait_gone kit.scope || fail "kit.scope still active after its last process ended"
+    # While a program is in it: the unit is delegated and hands the controllers down.
+    in_shell_scope "$TOOL" limit probe sh -c '
+        d=$(sed -n "s/^0:://p" /proc/self/cgroup)
+        echo "delegate=$(systemctl show -P Delegate kit.scope)"
+        read -r c <"$0${d%/*}/cgroup.subtree_control"; echo "control=$c"' "$MNT"
+    expect_status 0 "kit_cgroup_create on systemd v2"
+    expect_eq "the unit is delegated" yes "$(line_of delegate=)" \
+        "StartTransientUnit with Delegate=yes"
+    local control c
+    control=$(line_of control=)
     for c in memory pids; do
-        [[ " $control " == *" $c "* ]] || fail "$c not handed down in $parent: '$control'"
+        [[ " $control " == *" $c "* ]] || fail "$c not handed down in kit.scope: '$control'"
     done
     wait_gone kit.scope || fail "kit.scope still active after its last process ended"
 }
