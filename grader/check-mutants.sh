@@ -18,7 +18,22 @@ jobs=${JOBS:-2}
 limit=${MUTANT_TIMEOUT:-1500}
 tasks=("$@")
 work=$(mktemp -d /tmp/kit-mutants.XXXXXX)
-trap 'rm -rf --one-file-system "$work"' EXIT
+# Stopped half way: the graders still running are told to stop (each cleans up after itself
+# once its current test ends); after 30 s their process groups are killed.
+stop_graders() {
+    local f pids=()
+    for f in "$work"/m/*/grader.pid; do
+        [ -f "$f" ] && pids+=("$(cat "$f")")
+    done
+    [ ${#pids[@]} -gt 0 ] || return 0
+    kill -TERM "${pids[@]}" 2>/dev/null
+    for _ in $(seq 30); do
+        kill -0 "${pids[@]}" 2>/dev/null || return 0
+        sleep 1
+    done
+    for f in "${pids[@]}"; do kill -KILL -- "-$f" 2>/dev/null; done
+}
+trap 'stop_graders; rm -rf --one-file-system "$work"' EXIT
 trap 'exit 143' TERM INT HUP
 
 # header FIELD PATCH : the value of "FIELD: value" in the patch's header (before the diff).
@@ -61,8 +76,12 @@ run_one() {
         echo "error: does not build: $(grep -m1 -E 'error|Error' "$dir/build.log")" >"$verdict"
     else
         filter=$(mutant_filter "$patch")
-        tap=$(KIT_PARALLEL=1 timeout --kill-after=30 "$limit" "$base/grader/grade" --tree "$dir/kit" \
-            --format tap ${filter:+--filter "$filter"} "$task" 2>"$dir/grade.err")
+        # timeout leads a process group of its own: its PID is kept for stop_graders.
+        KIT_PARALLEL=1 timeout --kill-after=30 "$limit" "$base/grader/grade" --tree "$dir/kit" \
+            --format tap ${filter:+--filter "$filter"} "$task" >"$dir/tap" 2>"$dir/grade.err" &
+        echo $! >"$dir/grader.pid"
+        wait $!
+        tap=$(cat "$dir/tap")
         score=$(sed -nE 's/^# Score: ([0-9]+\/[0-9]+)$/\1/p' <<<"$tap" | tail -n 1)
         if [ -z "$score" ]; then
             echo "error: no score (grading stopped after ${limit} s or failed)" >"$verdict"
