@@ -111,7 +111,8 @@ cgroup_dir() {
     run_t 20 "$COND" run img t3-two -- sh -c 'ps -o pid= >/tmp/ps.out; wc -l </tmp/ps.out; echo sys=$(ls /sys/class/net);
         test -c /dev/null && echo devnull; cat /etc/hostname; ls /proc/1/exe >/dev/null && echo proc;
         echo sysopts=$(awk '\''$2 == "/sys" { print $4 }'\'' /proc/mounts);
-        echo devmodes=$(stat -c %a /dev/null /dev/zero /dev/urandom); echo resolv=$(md5sum </etc/resolv.conf | cut -c1-32)'
+        echo devmodes=$(stat -c %a /dev/null /dev/zero /dev/urandom); echo resolv=$(md5sum </etc/resolv.conf | cut -c1-32);
+        echo roots=$(awk '\''$5 == "/"'\'' /proc/self/mountinfo | wc -l)'
     expect_status 0 "the container's command should run"
     expect_eq "processes ps lists inside (sh, ps)" 2 "$(sed -n 1p <<<"$output" | tr -d ' ')" \
         "a proc mount shows the PID namespace of the process that mounts it (proc(5)): mount it from inside, before pivot_root"
@@ -124,6 +125,8 @@ cgroup_dir() {
         "the container must not change the kernel's settings through sysfs: mount it read-only"
     expect_eq "modes of /dev/null, /dev/zero, /dev/urandom inside" "666 666 666" "$(line_of devmodes=)" \
         "every user may read and write these devices; mknod's mode passes through the umask (umask(2))"
+    expect_eq "mounts on / in the container's mountinfo" 1 "$(line_of roots=)" \
+        "after pivot_root the host's old root is still mounted (stacked on /, with every host mount below it) until you detach it"
     expect_eq "checksum of /etc/resolv.conf inside" "$(md5sum </etc/resolv.conf | cut -c1-32)" "$(line_of resolv=)" \
         "the container gets the host's resolver configuration, bound from its own directory"
 }
