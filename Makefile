@@ -78,11 +78,17 @@ test: deps
 	@rm -rf $(HANDOUT_DIR)
 	@echo "== the grading machinery: submissions, gradebooks, report formats"
 	@bats --tap grader/selftest
+	@echo "== fuzzing conductor's Conductorfile and config parsers (ASan/UBSan, 2 x 25 s)"
+	@$(SUBMAKE) -C task3/fuzz smoke SMOKE_SECONDS=25
 	@echo "== each fence alone: its tests must fail on its stub"
 	@grader/check-fences.sh $(TASK)
 	@echo "== each one-mistake mutant: it must lose points"
 	@JOBS=$(JOBS) grader/check-mutants.sh $(TASK)
 	@echo "== self-check passed"
+
+# Longer fuzzing (FUZZ_SECONDS per harness, default 600); crashes are left as task3/fuzz/crash-*.
+fuzz:
+	@$(SUBMAKE) -C task3/fuzz long
 
 # Every fence on its own: with just that stub in place, the tests named after it must fail.
 check-fences: deps
@@ -110,4 +116,4 @@ clean:
 	rm -rf dist build
 
 .PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences check-mutants \
-	bench clean
+	bench clean fuzz

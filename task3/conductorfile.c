@@ -132,10 +132,12 @@ int conductorfile_env(const struct conductorfile *cf, const struct instruction *
 {
     /* ENV KEY=VALUE [KEY=VALUE...]  or  ENV KEY VALUE WITH SPACES */
     char *args = strdup(in->args);
-    size_t klen = strcspn(args, "= \t");
+    size_t klen = args ? strcspn(args, "= \t") : 0;
     int rc = 0;
-    if (klen == 0) {
-        rc = kit_fail("%s:%d: ENV needs KEY=VALUE", cf->path, in->line);
+    if (!args) {
+        rc = kit_fail_errno("%s:%d: ENV", cf->path, in->line);
+    } else if (klen == 0 || args[klen] == '\0') { /* found by fuzzing: "ENV KEY" read past */
+        rc = kit_fail("%s:%d: ENV needs KEY=VALUE or KEY VALUE", cf->path, in->line);
     } else if (args[klen] != '=') {
         args[klen] = '\0';
         char *value = args + klen + 1;

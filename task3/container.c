@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kit/cgroup.h"
@@ -84,17 +86,40 @@ __attribute__((weak)) int conductor_network_teardown(const char *name)
     return 0;
 }
 
+/* SIGKILL the container's PID 1 and wait until it is gone.  A PID alone may name another
+ * process by now (PID 1 died, its PID was reused): a pidfd names one process for good, and
+ * the start time checked *after* opening it proves it is still ours (pidfd_open(2),
+ * pidfd_send_signal(2)).  PID 1 is not our child, so we poll the pidfd for its exit. */
+static void kill_init(const struct container *c)
+{
+    char path[PATH_MAX];
+    struct record rec;
+    unsigned long long recorded = 0;
+    snprintf(path, sizeof(path), "%s/init", c->dir);
+    if (record_load(&rec, path) == 0) {
+        const char *start = record_get(&rec, "start");
+        recorded = start ? strtoull(start, NULL, 10) : 0;
+        record_free(&rec);
+    }
+    int pidfd = (int)syscall(SYS_pidfd_open, c->init_pid, 0);
+    if (pidfd < 0)
+        return; /* gone already */
+    if (recorded != 0 && process_start_time(c->init_pid) == recorded &&
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+            continue;
+    }
+    close(pidfd);
+}
+
 int container_remove(struct container *c)
 {
     int rc = 0;
     /* Killing PID 1 of a PID namespace kills every process in it (the kernel sends SIGKILL to
      * the rest), including the ones `exec` added. */
-    if (c->running) {
-        unsigned long long start = process_start_time(c->init_pid);
-        kill(c->init_pid, SIGKILL);
-        for (int i = 0; i < 1000 && process_start_time(c->init_pid) == start; i++)
-            usleep(10000);
-    }
+    if (c->running)
+        kill_init(c);
     if (conductor_network_teardown(c->name) < 0)
         rc = -1;
     /* The cgroup: kit_cgroup_destroy kills anything still inside, then removes it. */

@@ -195,3 +195,10 @@ expect_no_leak() {
     CONDUCTOR_CONFIG=$CTX/conf run_t 20 "$COND" ps
     [ "$status" -ne 0 ] || fail_hint "a too long line refused" "accepted" "config.c: line length"
 }
+
+@test "Conductorfile: ENV KEY with no value is an error (found by fuzzing: read past the end)" {
+    printf 'FROM busybox\nENV LONELY\n' >"$CTX/Conductorfile"
+    run_t 20 "$COND" build lonely "$CTX/Conductorfile"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [[ $output == *Conductorfile:2*ENV* ]] ||
+        fail_hint "refused at line 2" "status $status: $output" "ENV needs KEY=VALUE or KEY VALUE"
+}
