@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,8 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             else if (strcmp(in->keyword, "CMD") == 0)
                 rc = conductorfile_cmd(cf, in, img);
         }
-        if (rc == 0)
-            image_write(img, "/dev/null");
+        /* Never a device path: write_file_atomic renames a temp file onto its target. */
+        static char path[64];
+        if (!path[0])
+            snprintf(path, sizeof(path), "/tmp/fuzz-image-%d", (int)getpid());
+        if (rc == 0 && image_write(img, path) == 0)
+            unlink(path);
     }
     image_free(img);
     free(img);

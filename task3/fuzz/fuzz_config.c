@@ -6,14 +6,19 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+static char path[64];
+static void remove_config(void)
+{
+    unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
     if (!path[0]) {
         snprintf(path, sizeof(path), "/tmp/fuzz-config-%d", (int)getpid());
+        atexit(remove_config);
         setenv("CONDUCTOR_CONFIG", path, 1);
-        for (const char *k = "CONDUCTOR_ROOT"; k; k = NULL)
-            unsetenv(k);
+        unsetenv("CONDUCTOR_ROOT");
     }
     FILE *f = fopen(path, "we");
     if (!f)
