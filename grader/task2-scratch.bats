@@ -459,3 +459,27 @@ workload() {
             "close every fd above 2 before exec (kit_exec_prepare)"
     done
 }
+
+# 2.7 on the layout this machine does not have: the student's scratch_cgroup.c against fake
+# cgroup v1 and v2 trees (grader/helpers/scratch_cgroup_fake.c), whatever the machine runs.
+cgroup_fake() {
+    local bin="$BATS_TEST_TMPDIR/scratch_cgroup_fake"
+    cc -std=gnu11 -D_GNU_SOURCE -I"$KIT_ROOT/common/include" -I"$KIT_ROOT/task2" -o "$bin" \
+        "$BATS_TEST_DIRNAME/helpers/scratch_cgroup_fake.c" "$KIT_ROOT/task2/scratch_cgroup.c" \
+        "$KIT_ROOT/common/libkit.a" -lcmocka -lsystemd 2>"$BATS_TEST_TMPDIR/cc.log" ||
+        fail_hint "task2/scratch_cgroup.c builds with the fake-tree test" "$(tail -3 "$BATS_TEST_TMPDIR/cc.log")" \
+            "keep the functions declared in scratch.h"
+    run_t "${KIT_TIMEOUT}" "$bin" "$1"
+    [ "$status" -eq 0 ] ||
+        fail_hint "the $1 layout's directories, limit files, cgroup.procs and removal" \
+            "$(printf '%s\n' "$output" | grep -E 'FAILED|error|!=' | head -4 | tr '\n' ' ')" \
+            "$2 (2.7)"
+}
+
+@test "2.7 scratch_container: cgroup v2 by hand, on a fake v2 tree [3]" {
+    cgroup_fake v2 "v2: one directory; cpu.max 'QUOTA PERIOD', memory.max, memory.swap.max, pids.max, cgroup.procs"
+}
+
+@test "2.7 scratch_container: cgroup v1 by hand, on a fake v1 tree [3]" {
+    cgroup_fake v1 "v1: a directory per controller hierarchy; cpu.cfs_quota_us/cfs_period_us, memory.limit_in_bytes then memory.memsw.limit_in_bytes, pids.max, cgroup.procs in each"
+}
