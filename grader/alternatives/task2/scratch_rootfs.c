@@ -1,5 +1,5 @@
-/* scratch_rootfs.c - alternative 2.10: pivot_root with a put_old directory that is detached and
- * removed afterwards, paths joined to an absolute root, masks with one read-only tmpfs each. */
+/* scratch_rootfs.c - alternative 2.10: pivot_root with a put_old directory (on our own /dev tmpfs) that is detached and
+ * removed afterwards, masks with one read-only tmpfs each. */
 #include "scratch.h"
 
 #include <errno.h>
@@ -14,11 +14,11 @@
 #include "kit/err.h"
 #include "kit/rootfs.h"
 
-static char root[PATH_MAX];
-
+/* Paths in the new root, relative to the cwd (which is it): an absolute path would be looked
+ * up through the host's directories, which container root (--userns) may not search. */
 static const char *in_root(const char *rel, char *buf)
 {
-    snprintf(buf, PATH_MAX, "%s/%s", root, rel);
+    snprintf(buf, PATH_MAX, "./%s", rel);
     return buf;
 }
 
@@ -79,12 +79,12 @@ static int system_mounts(bool userns)
 static int pivot(void)
 {
     char old[PATH_MAX];
-    if (mkdir(in_root(".old-root", old), 0700) != 0 && errno != EEXIST)
+    if (mkdir(in_root("dev/.old-root", old), 0700) != 0 && errno != EEXIST)
         return kit_fail_errno("mkdir %s", old);
-    if (syscall(SYS_pivot_root, root, old) != 0)
+    if (syscall(SYS_pivot_root, ".", old) != 0)
         return kit_fail_errno("pivot_root");
-    if (chdir("/") != 0 || mount(NULL, "/.old-root", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        umount2("/.old-root", MNT_DETACH) != 0 || rmdir("/.old-root") != 0)
+    if (chdir("/") != 0 || mount(NULL, "/dev/.old-root", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        umount2("/dev/.old-root", MNT_DETACH) != 0 || rmdir("/dev/.old-root") != 0)
         return kit_fail_errno("drop the old root");
     return 0;
 }
@@ -112,7 +112,5 @@ static int masks(void)
 
 int scratch_mount_system_and_pivot(const struct scratch_config *cfg)
 {
-    if (!getcwd(root, sizeof(root)))
-        return kit_fail_errno("getcwd");
     return system_mounts(cfg->userns) < 0 || pivot() < 0 || masks() < 0 ? -1 : 0;
 }
