@@ -49,14 +49,14 @@ static int write_cg_file(const char *dir, const char *file, const char *text, bo
         return 0;
     if (fd < 0)
         return kit_fail_errno("open %s", path);
-    ssize_t n = write(fd, text, strlen(text));
-    int saved = errno;
+    size_t len = strlen(text);
+    bool whole = write(fd, text, len) == (ssize_t)len; /* cgroupfs takes a value in one write */
+    int err = errno;
     close(fd);
-    if (n != (ssize_t)strlen(text)) {
-        errno = n < 0 ? saved : EIO;
-        return kit_fail_errno("write '%s' to %s", text, path);
-    }
-    return 0;
+    if (whole)
+        return 0;
+    errno = err ? err : EIO;
+    return kit_fail_errno("write '%s' to %s", text, path);
 }
 
 int scratch_cgroup_create(struct scratch_cgroup *cg, const char *name)

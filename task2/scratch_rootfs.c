@@ -69,11 +69,9 @@ static int make_dev_node(const char *name, unsigned major, unsigned minor, bool 
         return 0;
     }
     snprintf(host, sizeof(host), "/dev/%s", name);
-    if (kit_make_mount_point(path, false) < 0)
-        return -1;
-    if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-        return kit_fail_errno("bind %s on %s", host, path);
-    return 0;
+    if (kit_make_mount_point(path, false) == 0 && mount(host, path, NULL, MS_BIND, NULL) == 0)
+        return 0;
+    return kit_fail_errno("the host's %s on %s", host, path);
 }
 
 static int mount_dev(bool userns)
