@@ -5,6 +5,7 @@ OUT    ?=
 SUBMISSION  ?=
 SUBMISSIONS ?=
 JOBS   ?= 2
+MUTANTS_PER_TASK ?= 5
 TASK_DIRS := $(patsubst %/Makefile,%,$(sort $(wildcard task*/Makefile)))
 SUBMAKE   := $(MAKE) --no-print-directory
 
@@ -82,8 +83,8 @@ test: deps
 	@$(SUBMAKE) -C task3/fuzz smoke SMOKE_SECONDS=25
 	@echo "== each fence alone: its tests must fail on its stub"
 	@grader/check-fences.sh $(TASK)
-	@echo "== each one-mistake mutant: it must lose points"
-	@JOBS=$(JOBS) grader/check-mutants.sh $(TASK)
+	@echo "== one-mistake mutants, $(MUTANTS_PER_TASK) per task (all: make check-mutants): each must lose points"
+	@JOBS=$(JOBS) MUTANTS_PER_TASK=$(MUTANTS_PER_TASK) grader/check-mutants.sh $(TASK)
 	@echo "== self-check passed"
 
 # Longer fuzzing (FUZZ_SECONDS per harness, default 600); crashes are left as task3/fuzz/crash-*.

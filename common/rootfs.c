@@ -58,28 +58,26 @@ int kit_make_mounts_private(void)
     return 0;
 }
 
+/* The flags a remount must repeat: in a user namespace the kernel refuses (EPERM) a remount
+ * that would clear a flag the host set on the mount (nosuid, nodev, noexec and the atime
+ * flags are "locked"), so a read-only remount carries the current ones over.  statvfs(3)'s
+ * ST_* bits have the values of the MS_* mount flags, relatime excepted. */
+#define LOCKED_FLAGS (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME)
+_Static_assert((int)ST_NOSUID == (int)MS_NOSUID && (int)ST_NODEV == (int)MS_NODEV &&
+                   (int)ST_NOEXEC == (int)MS_NOEXEC && (int)ST_NOATIME == (int)MS_NOATIME &&
+                   (int)ST_NODIRATIME == (int)MS_NODIRATIME,
+               "statvfs flags are mount flags");
+
 int kit_remount_readonly(const char *path)
 {
-    /* A bind mount takes its read-only flag only from a second, MS_REMOUNT|MS_BIND call.  In a
-     * user namespace the kernel refuses (EPERM) a remount that would clear a flag the host set
-     * (nosuid, nodev, noexec, atime flags are "locked"), so carry the current ones over. */
-    struct statvfs st;
-    if (statvfs(path, &st) < 0)
-        return kit_fail_errno("statvfs %s", path);
-    unsigned long keep = 0;
-    if (st.f_flag & ST_NOSUID)
-        keep |= MS_NOSUID;
-    if (st.f_flag & ST_NODEV)
-        keep |= MS_NODEV;
-    if (st.f_flag & ST_NOEXEC)
-        keep |= MS_NOEXEC;
-    if (st.f_flag & ST_NOATIME)
-        keep |= MS_NOATIME;
-    if (st.f_flag & ST_NODIRATIME)
-        keep |= MS_NODIRATIME;
-    if (st.f_flag & ST_RELATIME)
-        keep |= MS_RELATIME;
-    if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+    /* A bind mount takes its read-only flag only from a second, MS_REMOUNT|MS_BIND call. */
+    struct statvfs now;
+    if (statvfs(path, &now) != 0)
+        return kit_fail_errno("read the mount flags of %s", path);
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | (now.f_flag & LOCKED_FLAGS);
+    if (now.f_flag & ST_RELATIME)
+        flags |= MS_RELATIME;
+    if (mount(NULL, path, NULL, flags, NULL) < 0)
         return kit_fail_errno("remount %s read-only", path);
     return 0;
 }

@@ -10,6 +10,7 @@
 # Each mutant is graded with the tests of its Part only (test names start with the part's id),
 # plus those of the ids its optional "Tests:" header line names; "Part: kit" grades the whole
 # task.  MUTANTS_FULL=1 grades the whole task for every mutant (slower, stronger).
+# MUTANTS_PER_TASK=N grades N mutants per task, spread evenly over its sorted list.
 # JOBS mutants are graded at once (default 2); each is stopped after MUTANT_TIMEOUT seconds
 # (default 1500) and then counts as an error.  Needs root (it runs the grader).
 set -u
@@ -94,10 +95,19 @@ run_one() {
     rm -rf --one-file-system "$dir"
 }
 
+# sample PATCH... : all of them, or MUTANTS_PER_TASK of them spread evenly over the sorted list
+# (make test grades such a sample to stay within CI's time; make check-mutants grades all).
+sample() {
+    local n=${MUTANTS_PER_TASK:-0} i
+    if [ "$n" -le 0 ] || [ "$#" -le "$n" ]; then printf '%s\n' "$@"; return; fi
+    local all=("$@")
+    for ((i = 0; i < n; i++)); do echo "${all[i * ${#all[@]} / n]}"; done
+}
+
 running=0
 for task in "${tasks[@]}"; do
     mkdir -p "$work/verdicts/$task"
-    for patch in "$base/grader/mutants/$task"/*.patch; do
+    for patch in $(sample "$base/grader/mutants/$task"/*.patch); do
         [ -f "$patch" ] || continue
         if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
         run_one "$task" "$patch" &

@@ -232,6 +232,30 @@ static int copy_entry(const char *src, int dstdir, const char *name)
 }
 /* <<< 3.e stub: static int copy_entry(const char *src, int dstdir, const char *name) { (void)src; (void)dstdir; (void)name; return kit_fail("COPY: not implemented (3.e)"); } */
 
+static int not_dot_or_dotdot(const struct dirent *e)
+{
+    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+/* Copy what directory REAL holds (not REAL itself) into DIRFD, entry by entry. */
+static int copy_contents(const char *real, int dirfd)
+{
+    struct dirent **names;
+    int count = scandir(real, &names, not_dot_or_dotdot, alphasort);
+    if (count < 0)
+        return kit_fail_errno("read directory %s", real);
+    int rc = 0;
+    for (int i = 0; i < count; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/%s", real, names[i]->d_name);
+        if (rc == 0)
+            rc = copy_entry(path, dirfd, names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
 /* Runs in a child with its own mount namespace: mount the layers below with the new layer's
  * upper dir on top, then copy each source to DEST (relative DEST: relative to WORKDIR). */
 static int copy_in_overlay(const struct build_step *step, char **srcs, int nsrcs, const char *dest)
@@ -271,18 +295,7 @@ static int copy_in_overlay(const struct build_step *step, char **srcs, int nsrcs
             dirfd = make_dirs_in_root(rootfd, target);
             if (dirfd < 0)
                 return -1;
-            DIR *d = opendir(real);
-            struct dirent *e;
-            int rc = 0;
-            while (d && rc == 0 && (e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[PATH_MAX];
-                snprintf(child, sizeof(child), "%s/%s", real, e->d_name);
-                rc = copy_entry(child, dirfd, e->d_name);
-            }
-            if (d)
-                closedir(d);
+            int rc = copy_contents(real, dirfd);
             close(dirfd);
             if (rc < 0)
                 return -1;
