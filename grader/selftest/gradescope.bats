@@ -12,8 +12,14 @@ KIT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
     expect_status 0 "make gradescope should build the zip"
     local ag=$BATS_TEST_TMPDIR/autograder
     mkdir -p "$ag/source" "$ag/submission/task1"
-    python3 -m zipfile -e "$KIT/dist/gradescope.zip" "$ag/source"
-    chmod +x "$ag/source/setup.sh" "$ag/source/run_autograder"
+    # Unpacked as unzip(1) does it, with each file's mode from the archive.
+    python3 -c 'import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for info in z.infolist():
+        path = z.extract(info, sys.argv[2])
+        mode = info.external_attr >> 16
+        if mode:
+            os.chmod(path, mode & 0o777)' "$KIT/dist/gradescope.zip" "$ag/source"
     cp "$KIT"/task1/*.c "$ag/submission/task1/"
     AUTOGRADER=$ag run_t 300 "$ag/source/setup.sh"
     expect_status 0 "setup.sh should install the kit"
