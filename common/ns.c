@@ -30,17 +30,6 @@ pid_t kit_clone(int flags, int (*fn)(void *), void *arg)
     return pid;
 }
 
-int kit_pidfd_open(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-    return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-    (void)pid;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
-
 static const struct {
     int flag;
     const char *name;
@@ -59,38 +48,6 @@ const char *kit_ns_name(int nstype)
         if (ns_names[i].flag == nstype)
             return ns_names[i].name;
     return NULL;
-}
-
-int kit_ns_join(pid_t pid, int nstype)
-{
-    const char *name = kit_ns_name(nstype);
-    if (!name) {
-        errno = EINVAL;
-        return -1;
-    }
-    /* Since Linux 5.8 setns(2) accepts a pidfd, which names the process itself and cannot be
-     * mistaken for a later process that reuses the PID.  Older kernels answer EINVAL: then
-     * open the namespace file /proc/PID/ns/NAME, as setns has always allowed. */
-    int fd = kit_pidfd_open(pid);
-    if (fd >= 0) {
-        int rc = setns(fd, nstype);
-        int saved = errno;
-        close(fd);
-        if (rc == 0 || saved != EINVAL) {
-            errno = saved;
-            return rc;
-        }
-    }
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = setns(fd, nstype);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
 }
 
 int kit_ns_parse_link(const char *link, char *type, size_t type_len, unsigned long *inode)

@@ -6,12 +6,13 @@
 
 RESULTS_DIR holds, per suite NAME (task1, task2-scratch, ...): NAME.tap (bats --tap output),
 NAME.err (bats' stderr), NAME.suite (the .bats file's path), NAME.leaks (one line per thing
-the suite left behind) and, if a program changed the grader's files while the suite ran, NAME.tampered (grader/seal.py).
-A test's points are the "[N]" that ends its name; the suite's task is the part of NAME before
-the first '-'.  Every format ends with "Score: N/M" (on stderr for the machine formats when
-they go to stdout).  A suite that stopped early still counts the tests it did not run (those of
-its .bats file that --filter selects) as lost.  --expect makes the exit status say whether the kit checks itself right:
-full = every test passed; zero = no test scored a point and nothing leaked.
+the suite left behind) and, if a program changed the grader's files while the suite ran,
+NAME.tampered (grader/seal.py).  A test's points are the "[N]" that ends its name; the
+suite's task is the part of NAME before the first '-'.  Every format ends with "Score: N/M"
+(on stderr for the machine formats when they go to stdout).  A suite that stopped early still
+counts the tests it did not run (those of its .bats file that --filter selects) as lost.
+--expect makes the exit status say whether the kit checks itself right: full = every test
+passed; zero = no test scored a point and nothing leaked.
 """
 import argparse
 import base64

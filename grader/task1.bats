@@ -1,23 +1,44 @@
 #!/usr/bin/env bats
 # task1: namespaces with system calls.
 load lib/kit
+load lib/ns-trace
 
 NSPROG="$KIT_ROOT/task1/namespace_prog"
 LSNS="$KIT_ROOT/task1/mini_lsns"
 MOUNTPROP="$KIT_ROOT/task1/mount_prop"
 
-# Run namespace_prog in the background so its real PID is known; sets $output, $status, $pid.
+setup_file() {
+    ns_trace_build
+}
+
+# Run namespace_prog under the tracer (grader/helpers/ns_trace.c), which records for every
+# line it writes which process wrote it, in which namespaces.  Sets $output, $status, $log,
+# $pid (namespace_prog's own PID) and the host's namespace inodes and hostname.
 run_namespace_prog() {
     require_built "$NSPROG"
     host_before=$(hostname)
+    host_pidns=$(stat -L -c %i /proc/self/ns/pid)
+    host_utsns=$(stat -L -c %i /proc/self/ns/uts)
     local out="$BATS_TEST_TMPDIR/out"
-    "$NSPROG" >"$out" 2>&1 3>&- &
-    pid=$!
-    timeout 15 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null
+    log="$BATS_TEST_TMPDIR/trace"
+    ns_trace "$log" "$NSPROG" >"$out" 2>&1 3>&- &
+    local tracer=$!
+    timeout 15 tail --pid="$tracer" -f /dev/null || kill -9 "$tracer" 2>/dev/null
     status=0
-    wait "$pid" || status=$?
+    wait "$tracer" || status=$?
     output=$(cat "$out")
+    pid=$(ns_trace_main "$log")
     host_after=$(hostname)
+}
+
+# writer_of TEXT [N] : "HOSTPID NSPID PIDNS UTSNS HOSTNAME PIDFC" of the process that wrote
+# the Nth line TEXT (as the kernel saw it); fails the test if no process wrote that line.
+writer_of() {
+    local w
+    w=$(ns_trace_writer "$log" "$1" "${2:-1}")
+    [ -n "$w" ] || fail_hint "a process writing the line '$1'" "$(printf '\n%s' "$output")" \
+        "namespace_prog should print its report; see the error it printed" || return 1
+    echo "$w"
 }
 
 # Start a process in fresh UTS, IPC and network namespaces; sets $ns_pid.
@@ -32,39 +53,125 @@ start_in_new_namespaces() {
     return 1
 }
 
+# lsns, retried: on a busy machine it can fail when a process vanishes while it reads /proc.
+lsns_now() {
+    local _
+    for _ in 1 2 3 4 5; do
+        lsns -n -r -o NS,TYPE,NPROCS,PID 2>/dev/null && return 0
+        sleep 0.2
+    done
+    fail_hint "lsns to list the namespaces" "it failed 5 times" "is util-linux installed?"
+}
+
 teardown() {
     [ -n "${ns_pid:-}" ] && kill -9 "$ns_pid" 2>/dev/null
     [ -n "${group_pid:-}" ] && kill -9 -- "-$group_pid" 2>/dev/null
     return 0
 }
 
-@test "1.1 namespace_prog: child1 is PID 1 and has a hostname of its own [3]" {
+@test "1.1 namespace_prog: child1 is PID 1 of new PID and UTS namespaces [3]" {
     run_namespace_prog
     expect_status 0 "namespace_prog should exit 0; see the error it printed"
-    expect_eq "Child1 Process PID" 1 "$(line_of 'Child1 Process PID: ')" \
-        "clone child1 with CLONE_NEWPID: the first process of a new PID namespace is PID 1"
-    expect_eq "Child1 Hostname" Child1Hostname "$(line_of 'Child1 Hostname: ')" \
-        "child1 needs CLONE_NEWUTS so that its sethostname() stays inside"
+    local w h
+    w=$(writer_of "Child1 Process PID: 1")
+    expect_eq "child1's PID in its own PID namespace (NSpid, by the kernel)" 1 \
+        "$(ns_trace_field nspid "$w")" \
+        "the first process of a new PID namespace is its PID 1 (pid_namespaces(7))"
+    [ "$(ns_trace_field pidns "$w")" != "$host_pidns" ] || fail_hint \
+        "child1 in a PID namespace other than the host's" "the host's PID namespace" \
+        "clone(2) can create the child in new namespaces (namespaces(7))"
+    [ "$(ns_trace_field hostpid "$w")" != "$pid" ] || fail_hint \
+        "child1's line written by a child" "namespace_prog itself wrote it" \
+        "child1 is a new process"
+    h=$(writer_of "Child1 Hostname: Child1Hostname")
+    expect_eq "the process that wrote child1's hostname line" "$(ns_trace_field hostpid "$w")" \
+        "$(ns_trace_field hostpid "$h")" "child1 prints both of its lines"
+    [ "$(ns_trace_field utsns "$h")" != "$host_utsns" ] || fail_hint \
+        "child1 in a UTS namespace of its own" "the host's UTS namespace" \
+        "uts_namespaces(7): a new UTS namespace starts as a copy of the parent's"
+    expect_eq "the hostname of child1's UTS namespace (by the kernel)" Child1Hostname \
+        "$(ns_trace_field hostname "$h")" "sethostname(2) in child1"
     expect_eq "the host's hostname after the run" "$host_before" "$host_after" \
-        "without CLONE_NEWUTS child1 renamed the host itself"
+        "a sethostname in the host's UTS namespace renames the host itself"
 }
 
 @test "1.2 namespace_prog: child2 is born in child1's PID namespace as PID 2 [3]" {
     run_namespace_prog
     expect_status 0 "namespace_prog should exit 0; see the error it printed"
-    expect_eq "Child2 Process PID" 2 "$(line_of 'Child2 Process PID: ')" \
-        "before forking child2 the parent must setns(CLONE_NEWPID) into /proc/CHILD1/ns/pid; then the fork lands in child1's namespace as its second process"
+    local c1 c2
+    c1=$(writer_of "Child1 Process PID: 1")
+    c2=$(writer_of "Child2 Process PID: 2")
+    expect_eq "child2's PID namespace (inode, by the kernel)" "$(ns_trace_field pidns "$c1")" \
+        "$(ns_trace_field pidns "$c2")" \
+        "child2 must be born in child1's PID namespace: pid_namespaces(7), pid_for_children"
+    expect_eq "child2's PID in that namespace (NSpid)" 2 "$(ns_trace_field nspid "$c2")" \
+        "the second process of child1's namespace is its PID 2"
+    [ "$(ns_trace_field hostpid "$c2")" != "$pid" ] || fail_hint \
+        "child2's line written by a child" "namespace_prog itself wrote it" "child2 is a new process"
+}
+
+@test "1.2 namespace_prog: the parent's later children are born at home again [1]" {
+    run_namespace_prog
+    expect_status 0 "namespace_prog should exit 0; see the error it printed"
+    local p3 c2
+    c2=$(writer_of "Child2 Process PID: 2")
+    expect_eq "child2's PID in its namespace (NSpid)" 2 "$(ns_trace_field nspid "$c2")" \
+        "first make child2 be born in child1's PID namespace"
+    p3=$(writer_of "Parent Process PID: $pid" 3)
+    expect_eq "the parent's pid_for_children when it prints after child2" "$host_pidns" \
+        "$(ns_trace_field pidfc "$p3")" \
+        "undo the change to where the parent's children are born (/proc/PID/ns/pid_for_children)"
+}
+
+@test "1.2 namespace_prog --pause: between setns and fork, pid_for_children is child1's [1]" {
+    require_built "$NSPROG"
+    local fifo="$BATS_TEST_TMPDIR/enter" err="$BATS_TEST_TMPDIR/err"
+    mkfifo "$fifo"
+    "$NSPROG" --pause <"$fifo" >/dev/null 2>"$err" 3>&- &
+    local prog=$!
+    exec 4>"$fifo"
+    local seen="" c1=""
+    for _ in $(seq 100); do
+        grep -q 'paused' "$err" 2>/dev/null && { seen=yes; break; }
+        sleep 0.05
+    done
+    c1=$(pgrep -P "$prog" | head -n 1)
+    local own fc child
+    own=$(stat -L -c %i "/proc/$prog/ns/pid" 2>/dev/null)
+    fc=$(stat -L -c %i "/proc/$prog/ns/pid_for_children" 2>/dev/null)
+    child=$(stat -L -c %i "/proc/$c1/ns/pid" 2>/dev/null)
+    echo >&4
+    exec 4>&-
+    timeout 10 tail --pid="$prog" -f /dev/null || kill -9 "$prog" 2>/dev/null
+    wait "$prog" || true
+    expect_eq "namespace_prog --pause stopped" yes "$seen" "$(cat "$err")"
+    expect_eq "the parent's own PID namespace" "$(stat -L -c %i /proc/self/ns/pid)" "$own" \
+        "a process never changes its own PID namespace"
+    expect_eq "the parent's pid_for_children while paused" "$child" "$fc" \
+        "setns(2) on child1's PID namespace changes where the next child is born"
 }
 
 @test "1.3 namespace_prog: child2 sees child1's hostname, the parent never does [3]" {
     run_namespace_prog
     expect_status 0 "namespace_prog should exit 0; see the error it printed"
-    expect_eq "Child2 Hostname" Child1Hostname "$(line_of 'Child2 Hostname: ')" \
-        "child2 itself must setns(CLONE_NEWUTS) into /proc/CHILD1/ns/uts"
-    local parent_hosts
-    parent_hosts=$(grep '^Parent Hostname: ' <<<"$output" | sort -u)
-    expect_eq "every Parent Hostname line" "Parent Hostname: $host_before" "$parent_hosts" \
-        "only child2 may join child1's UTS namespace; the parent keeps the host's"
+    local c1 c2 p
+    c1=$(writer_of "Child1 Hostname: Child1Hostname")
+    c2=$(writer_of "Child2 Hostname: Child1Hostname")
+    expect_eq "child2's UTS namespace (inode, by the kernel)" "$(ns_trace_field utsns "$c1")" \
+        "$(ns_trace_field utsns "$c2")" "child2 joins child1's UTS namespace: setns(2)"
+    expect_eq "the hostname child2's UTS namespace has" Child1Hostname \
+        "$(ns_trace_field hostname "$c2")" "child2 must be in child1's UTS namespace"
+    expect_eq "who wrote child2's hostname line" \
+        "$(ns_trace_field hostpid "$(writer_of "Child2 Process PID: 2")")" \
+        "$(ns_trace_field hostpid "$c2")" "child2 prints both of its lines"
+    local n
+    for n in 1 2 3; do
+        p=$(writer_of "Parent Hostname: $host_before" "$n")
+        expect_eq "the parent's line $n: writer, UTS namespace, hostname" \
+            "$pid $host_utsns $host_before" \
+            "$(ns_trace_field hostpid "$p") $(ns_trace_field utsns "$p") $(ns_trace_field hostname "$p")" \
+            "only child2 may join child1's UTS namespace; the parent keeps the host's"
+    done
     expect_eq "the host's hostname after the run" "$host_before" "$host_after" \
         "nothing may rename the host"
 }
@@ -83,6 +190,14 @@ teardown() {
         fail_hint "$(printf '\n%s' "$expected")" "$(printf '\n%s' "$output")" \
             "keep the order: parent, child1, parent, child2, parent; flush stdout before forking"
     fi
+    # Each line is true of the process that wrote it: the PID it prints is its PID in its own
+    # namespace, the hostname it prints is its UTS namespace's (as the kernel says).
+    local untrue
+    untrue=$(awk -F'\t' '$1 != "main" &&
+        (($6 ~ / Process PID: / && $6 !~ ": " $2 "$") || ($6 ~ / Hostname: / && $6 !~ ": " $5 "$")) {
+            print "  \"" $6 "\" written by host PID " $1 " (PID " $2 " in its namespace, hostname " $5 ")" }' "$log")
+    expect_eq "report lines that are not true of the process that wrote them" "" "$untrue" \
+        "each process prints its own PID (getpid) and hostname (gethostname)"
 }
 
 @test "1.4 mini_lsns PID: each /proc/PID/ns entry with the inode readlink shows [3]" {
@@ -139,9 +254,9 @@ teardown() {
     # Other processes may come and go meanwhile (other graders, the system): lsns just before
     # and just after mini_lsns bracket what mini_lsns may list.
     local before after
-    before=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
+    before=$(lsns_now)
     run_t 20 "$LSNS"
-    after=$(lsns -n -r -o NS,TYPE,NPROCS,PID)
+    after=$(lsns_now)
     expect_status 0 "mini_lsns with no argument lists every namespace"
     local mine=$output
     # The namespaces of the test's processes: counts and lowest PID must agree exactly.
@@ -176,7 +291,7 @@ teardown() {
         "read the optional fields (shared:N, master:N) of / in /proc/self/mountinfo"
     expect_eq "propagation in the child after the change" private \
         "$(line_of 'Propagation of / in the child after making it private: ')" \
-        "mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL) in the child"
+        "the child's mounts must stop propagating, all of them (mount_namespaces(7), shared subtrees)"
     expect_eq "proc mounts at /proc on the host after the run" 1 \
         "$(line_of 'proc mounts at /proc: ')" \
         "the child's proc mount propagated to the host: make / private first"
@@ -193,7 +308,7 @@ teardown() {
     path=${line#Processes in the new proc at }
     path=${path%%:*}
     expect_eq "PIDs listed by the new proc" " 1" "${line#*:}" \
-        "mount(\"proc\", DIR, \"proc\", ...) from inside the new PID namespace shows just PID 1"
+        "a proc mounted from inside the new PID namespace shows only that namespace (proc(5))"
     [ ! -e "$path" ] || fail_hint "$path removed afterwards" "it is still there" "umount it and rmdir it"
     expect_eq "mounts left at $path" 0 "$(awk -v p="$path" '$5 == p' /proc/self/mountinfo | wc -l)" \
         "umount the scratch proc before removing the directory"

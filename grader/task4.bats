@@ -20,7 +20,7 @@ setup() {
 }
 
 teardown() {
-    [ -n "${cs_pid:-}" ] && kill "$cs_pid" 2>/dev/null && wait "$cs_pid" 2>/dev/null
+    [ -n "${cs_pid:-}" ] && stop_service
     [ -n "${ns_pid:-}" ] && kill "$ns_pid" 2>/dev/null
     if [ -n "${LAB_HOST_PID:-}" ]; then
         local name
@@ -34,6 +34,19 @@ teardown() {
 
 in_ns() { nsenter --net="/proc/$ns_pid/ns/net" "$@"; }
 
+# stop_service : SIGTERM, then SIGKILL after 5 s: a service whose workers hang on a lock never
+# held by anyone (civetweb's stop waits for them) must not hang the grader.
+stop_service() {
+    kill "$cs_pid" 2>/dev/null || return 0
+    for _ in $(seq 50); do
+        kill -0 "$cs_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$cs_pid" 2>/dev/null
+    wait "$cs_pid" 2>/dev/null
+    return 0
+}
+
 # start_service THREADS : run counter-service in the namespace, wait until it answers.
 start_service() {
     require_built "$CS" "(task4/counter-service)"
@@ -41,7 +54,7 @@ start_service() {
         >"$BATS_TEST_TMPDIR/cs.log" 2>&1 </dev/null 3>&- &
     cs_pid=$!
     for _ in $(seq 100); do
-        in_ns curl -s -o /dev/null "http://127.0.0.1:$PORT/get_counter" && return 0
+        in_ns curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/get_counter" && return 0
         kill -0 "$cs_pid" 2>/dev/null || break
         sleep 0.05
     done
