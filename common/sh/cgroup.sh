@@ -21,19 +21,22 @@
 
 _kit_v2_mount() { awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts; }
 
+# Where the v1 hierarchy holding CONTROLLER is mounted (nothing on pure v2).
+_kit_v1_mount() {
+    awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' /proc/self/mounts
+}
+
 # The v1 hierarchy holding CONTROLLER: its mount point and this process's path in it.
 _kit_v1_dir() {
     local mnt path
-    mnt=$(awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' \
-        /proc/self/mounts)
+    mnt=$(_kit_v1_mount "$1")
     path=$(awk -F: -v c="$1" '("," $2 ",") ~ ("," c ",") { print $3; exit }' /proc/self/cgroup)
     [ -n "$mnt" ] && [ -n "$path" ] && echo "$mnt${path%/}"
 }
 
 kit_cgroup_mount() {
     local v1
-    v1=$(awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' \
-        /proc/self/mounts)
+    v1=$(_kit_v1_mount "$1")
     [ -n "$v1" ] && echo "$v1" || _kit_v2_mount
 }
 
