@@ -70,22 +70,22 @@ test: deps
 	@grader/deps.sh --selfcheck
 	@$(SUBMAKE) all
 	@$(SUBMAKE) -C common check
-	@echo "== grading the reference: every test must pass"
+	@echo "== [$$(date +%T)] grading the reference: every test must pass"
 	@grader/grade --expect full $(TASK)
-	@echo "== grading the handout: it must build and score 0"
+	@echo "== [$$(date +%T)] grading the handout: it must build and score 0"
 	@rm -rf $(HANDOUT_DIR) && python3 grader/handout.py --out $(HANDOUT_DIR)
 	@$(SUBMAKE) -C $(HANDOUT_DIR)/handout all
 	@grader/grade --expect zero --tree $(HANDOUT_DIR)/handout $(TASK)
 	@rm -rf $(HANDOUT_DIR)
-	@echo "== the grading machinery: submissions, gradebooks, report formats"
-	@bats --tap grader/selftest
-	@echo "== fuzzing conductor's Conductorfile and config parsers (ASan/UBSan, 2 x 25 s)"
+	@echo "== [$$(date +%T)] the grading machinery: submissions, gradebooks, report formats"
+	@bats --tap --timing grader/selftest
+	@echo "== [$$(date +%T)] fuzzing conductor's Conductorfile and config parsers (ASan/UBSan, 2 x 25 s)"
 	@$(SUBMAKE) -C task3/fuzz smoke SMOKE_SECONDS=25
-	@echo "== each fence alone: its tests must fail on its stub"
+	@echo "== [$$(date +%T)] each fence alone: its tests must fail on its stub"
 	@grader/check-fences.sh $(TASK)
-	@echo "== one-mistake mutants, $(MUTANTS_PER_TASK) per task (all: make check-mutants): each must lose points"
+	@echo "== [$$(date +%T)] one-mistake mutants, $(MUTANTS_PER_TASK) per task (all: make check-mutants): each must lose points"
 	@JOBS=$(JOBS) MUTANTS_PER_TASK=$(MUTANTS_PER_TASK) grader/check-mutants.sh $(TASK)
-	@echo "== self-check passed"
+	@echo "== [$$(date +%T)] self-check passed"
 
 # Longer fuzzing (FUZZ_SECONDS per harness, default 600); crashes are left as task3/fuzz/crash-*.
 fuzz:

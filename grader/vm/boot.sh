@@ -49,7 +49,7 @@ timeout --kill-after=20 "$limit" qemu-system-x86_64 \
     -serial "file:$run/console.log" -serial "file:$run/job.log" </dev/null &
 qemu_pid=$!
 # The job's output as it comes (without the serial line's carriage returns).
-tail -n +1 -s 1 -f --pid="$qemu_pid" "$run/job.log" | tr -d '\r'
+tail -n +1 -s 1 -f --pid="$qemu_pid" "$run/job.log" | sed -u 's/\r$//'
 wait "$qemu_pid" && qrc=0 || qrc=$?
 qemu_pid=""
 rc=$(tr -d '\r' <"$run/job.log" | sed -n 's/^kit-vm: exit \([0-9]*\)$/\1/p' | tail -1)

@@ -10,6 +10,7 @@ case $session_cg in
 *) echo "kit-vm: the job is not in a login session scope but in '$session_cg'"; exit 3 ;;
 esac
 echo "kit-vm: cgroup2 only: $(awk '$3 ~ /^cgroup/ { print $3 " " $2 }' /proc/self/mounts | paste -sd' ')"
+grader/deps.sh --check || { echo "kit-vm: the image lacks the kit's packages (grader/vm/image.sh)"; exit 3; }
 t0=$(date +%s)
 make -k all >/tmp/build.log 2>&1 || { echo "kit-vm: make -k all failed; its last lines:"; tail -20 /tmp/build.log; }
 echo "kit-vm: make -k all took $(($(date +%s) - t0)) s"

@@ -58,6 +58,11 @@ debootstrap --variant=minbase --cache-dir="$KIT_VM_CACHE/debs" \
                                                             $0 = $2 " " n[$2] " packages..." }
          { print "vm: image:   " $0; fflush() }' >&2 || vm_die "debootstrap failed"
 [ -x "$root/usr/bin/make" ] && [ -e "$root/usr/lib/systemd/systemd" ] || vm_die "debootstrap failed"
+# Every package asked for must really be there: a guest that has to install one itself would
+# grade with other packages than CI's image, or hang in apt.
+missing=$(chroot "$root" dpkg-query -W -f='${Package} ${db:Status-Status}\n' ${kit_pkgs//,/ } 2>&1 |
+    awk '$1 == "dpkg-query:" { print $NF; next } $2 != "installed" { print $1 }' | paste -sd' ')
+[ -z "$missing" ] || vm_die "the image lacks packages debootstrap was asked for: $missing"
 
 step "the conductor's debian:bookworm base (as task3/build.c makes it)"
 bases=$root/var/cache/kit/conductor/bases
