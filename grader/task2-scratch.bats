@@ -455,7 +455,7 @@ workload() {
 @test "2.14 scratch_container: fds the caller left open (7 and 1500) are not visible inside [2]" {
     local opt
     for opt in "" --userns; do
-        run_t "${KIT_TIMEOUT}" bash -c 'exec 7</ 1500</; exec "$@" 3>&-' _ "$SC" $opt "$ROOTFS" \
+        run_t "${KIT_TIMEOUT}" bash -c 'ulimit -Sn "$(ulimit -Hn)"; exec 7</ 1500</; exec "$@" 3>&-' _ "$SC" $opt "$ROOTFS" \
             sh -c 'for f in 7 1500; do [ -e /proc/self/fd/$f ] && echo "fd $f open: $(ls /proc/self/fd/$f/ | head -3 | tr "\n" " ")"; done; echo done'
         expect_eq "open fds inside ($opt)" done "$output" \
             "close every fd above 2 before exec (kit_exec_prepare)"

@@ -30,7 +30,7 @@ teardown() {
 }
 
 # with_open_fds CMD... : run CMD with fd 7 and fd 1500 open on the host's /.
-with_open_fds() { run_t 30 bash -c 'exec 7</ 1500</; exec "$@"' with_open_fds "$@"; }
+with_open_fds() { run_t 30 bash -c 'ulimit -Sn "$(ulimit -Hn)"; exec 7</ 1500</; exec "$@"' with_open_fds "$@"; }
 
 # The container's view of fds 7 and 1500: the script prints LEAK if either reaches the host.
 PROBE='for fd in 7 1500; do [ -e /proc/self/fd/$fd ] && echo LE""AK $fd; cat /proc/self/fd/$fd/etc/hostname 2>/dev/null && echo LE""AK $fd; done; echo pro""bed'
