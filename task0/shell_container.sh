@@ -65,6 +65,8 @@ cmd_run() {
     [ -d "$rootfs/proc" ] && [ -x "$rootfs/bin/sh" ] || die "$rootfs is not a root filesystem"
     parent=$(kit_cgroup_parent pids) || die "no cgroup to work in"
     group=$parent/shell-container-$$
+    # However the script ends from here (set -e included), the group goes with it.
+    trap "remove_group $(printf %q "$group")" EXIT
     # >>> 0.1 Make GROUP a new cgroup in which at most 20 tasks may run (cgroups(7): a group
     #     is a directory of the cgroup filesystem; the pids controller's limit file).
     mkdir "$group"
@@ -72,7 +74,6 @@ cmd_run() {
     # <<< 0.1 stub: mkdir "$group"
     status=0
     (start_container "$group" "$rootfs" "$name" "$@") || status=$?
-    remove_group "$group"
     return "$status"
 }
 
