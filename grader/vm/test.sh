@@ -4,6 +4,8 @@
 #
 #   sudo grader/vm/test.sh [--timeout S] [TASK...]        (sudo make vm-test [TASK=task2])
 #
+# Between the two ways of grading, guest-by-hand.sh runs the programs by hand from the login
+# session as a student does, without the grader (KIT_VM_BY_HAND= leaves that out).
 # Builds the image once (image.sh), boots it (boot.sh) with this checkout, runs guest-grade.sh
 # in the guest's login session, prints the grader's tables as they come, then a summary:
 #   vm-test: task2 session 59/59 (180 s) service 59/59 (175 s)
@@ -21,6 +23,8 @@ trap 'rm -rf "$job" "$out"' EXIT
 vm_copy_tree "$job/kit"
 cp "$VM_DIR/guest-grade.sh" "$job/job.sh"
 echo "${tasks[*]}" >"$job/tasks"
+by_hand=${KIT_VM_BY_HAND-1}
+[ -z "$by_hand" ] || touch "$job/by-hand"
 start=$(date +%s)
 "$VM_DIR/boot.sh" "$job" "$limit" | tee "$out" && rc=0 || rc=$?
 
@@ -36,6 +40,14 @@ for t in "${tasks[@]}"; do
     done
     echo "$line"
 done
+# The programs by hand from the login session (guest-by-hand.sh), one line a check.
+if [ -n "$by_hand" ]; then
+    for c in $(sed -n 's/^check \([^ ]*\) .*/\1/p' "$VM_DIR/guest-by-hand.sh"); do
+        r=$(awk -v c="$c" '$1 == "kit-vm:" && $2 == "result" && $3 == "hand" && $4 == c { print $5 }' "$out" | tail -1)
+        echo "vm-test: by hand $c ${r:-missing}"
+        if [ "$r" = 1/1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+    done
+fi
 echo "vm-test: ran $(($(date +%s) - start)) s (job status $rc)"
 echo "vm-test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$rc" -eq 0 ]
