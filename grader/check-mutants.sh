@@ -10,7 +10,8 @@
 # Each mutant is graded with the tests of its Part only (test names start with the part's id),
 # plus those of the ids its optional "Tests:" header line names; "Part: kit" grades the whole
 # task.  MUTANTS_FULL=1 grades the whole task for every mutant (slower, stronger).
-# MUTANTS_PER_TASK=N grades N mutants per task, spread evenly over its sorted list.
+# MUTANTS_PER_TASK=N grades N mutants per task, spread evenly over its sorted list;
+# MUTANTS="NAME ..." only the mutants of those names (NAME.patch).
 # JOBS mutants are graded at once (default 2); each is stopped after MUTANT_TIMEOUT seconds
 # (default 1500) and then counts as an error.  Needs root (it runs the grader).
 set -u
@@ -109,6 +110,7 @@ for task in "${tasks[@]}"; do
     mkdir -p "$work/verdicts/$task"
     for patch in $(sample "$base/grader/mutants/$task"/*.patch); do
         [ -f "$patch" ] || continue
+        [ -z "${MUTANTS:-}" ] || [[ " $MUTANTS " == *" $(basename "$patch" .patch) "* ]] || continue
         if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
         run_one "$task" "$patch" &
         running=$((running + 1))
