@@ -53,12 +53,20 @@ kit_cgroup_delegate() {
 
 # Move every process of group DIR into DIR/LEAF (v2: a group handing controllers down must
 # hold none itself).
+# The list is read whole before moving: moving processes out of cgroup.procs while reading it
+# shifts the entries and skips some.  Passes repeat until the group is empty (read is a
+# builtin: it forks no process into the group it checks).
 _kit_empty_into_leaf() {
-    local pid
+    local pid pids pass
     mkdir -p "$1/$2" || return 1
-    while read -r pid; do
-        echo "$pid" >"$1/$2/cgroup.procs" 2>/dev/null || true  # a process may just have exited
-    done <"$1/cgroup.procs"
+    for pass in 1 2 3 4 5; do
+        read -r pid <"$1/cgroup.procs" || return 0
+        pids=$(cat "$1/cgroup.procs")
+        for pid in $pids; do
+            echo "$pid" >"$1/$2/cgroup.procs" 2>/dev/null || true  # it may just have exited
+        done
+    done
+    ! read -r pid <"$1/cgroup.procs" || { echo "kit: cannot empty $1 into $2" >&2; return 1; }
 }
 
 kit_cgroup_parent() {

@@ -9,7 +9,8 @@
 # Builds the image once (image.sh), boots it (boot.sh) with this checkout, runs guest-grade.sh
 # in the guest's login session, prints the grader's tables as they come, then a summary:
 #   vm-test: task2 session 59/59 (180 s) service 59/59 (175 s)
-# and a closing line "vm-test: N passed, M failed" (one per task and way of running).
+# and a closing line "vm-test: N passed, M failed, K missing" (a line per task and way of
+# running, and per by-hand check; missing: never reported, e.g. the time ran out).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 limit=${KIT_VM_TIMEOUT:-5400}
@@ -28,15 +29,21 @@ by_hand=${KIT_VM_BY_HAND-1}
 start=$(date +%s)
 "$VM_DIR/boot.sh" "$job" "$limit" | tee "$out" && rc=0 || rc=$?
 
-pass=0 fail=0
+pass=0 fail=0 missing=0
+# count RESULT : a result line's verdict (GOT/BEST): full, short of full, or never reported.
+count() {
+    local got=${1%%/*} best=${1#*/}
+    if [ -z "$1" ]; then missing=$((missing + 1))
+    elif [ "$best" -gt 0 ] && [ "$got" = "$best" ]; then pass=$((pass + 1))
+    else fail=$((fail + 1)); fi
+}
 for t in "${tasks[@]}"; do
     line="vm-test: $t"
     for mode in session service; do
         r=$(awk -v m="$mode" -v t="$t" '$1 == "kit-vm:" && $2 == "result" && $3 == m && $4 == t \
             { print $5 " (" $6 " s)" }' "$out" | tail -1)
         line+=" $mode ${r:-missing}"
-        got=${r%%/*} best=${r#*/} best=${best%% *}
-        if [ -n "$r" ] && [ "$best" -gt 0 ] && [ "$got" = "$best" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+        count "${r%% *}"
     done
     echo "$line"
 done
@@ -45,9 +52,14 @@ if [ -n "$by_hand" ]; then
     for c in $(sed -n 's/^check \([^ ]*\) .*/\1/p' "$VM_DIR/guest-by-hand.sh"); do
         r=$(awk -v c="$c" '$1 == "kit-vm:" && $2 == "result" && $3 == "hand" && $4 == c { print $5 }' "$out" | tail -1)
         echo "vm-test: by hand $c ${r:-missing}"
-        if [ "$r" = 1/1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+        count "$r"
     done
 fi
 echo "vm-test: ran $(($(date +%s) - start)) s (job status $rc)"
-echo "vm-test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$rc" -eq 0 ]
+# "missing": the guest never reported it (it ran out of time, or stopped early: job status).
+echo "vm-test: $pass passed, $fail failed, $missing missing"
+# Exit 1 for a wrong result; 124 when the only trouble is the time limit (boot.sh's 124);
+# otherwise 1 unless everything was reported and the job ended well.
+[ "$fail" -eq 0 ] || exit 1
+[ "$rc" -ne 124 ] || exit 124
+[ "$missing" -eq 0 ] && [ "$rc" -eq 0 ]
