@@ -136,13 +136,24 @@ static int parse_port(const char *text, size_t n, unsigned *port)
     return 0;
 }
 
-int kit_parse_port_map(const char *text, unsigned *inner, unsigned *outer)
+/* "FIRST<sep>SECOND", two ports. */
+static int parse_port_pair(const char *text, char sep, unsigned *first, unsigned *second)
 {
-    const char *dash = strchr(text, '-');
-    if (!dash || parse_port(text, (size_t)(dash - text), inner) < 0 ||
-        parse_port(dash + 1, strlen(dash + 1), outer) < 0) {
+    const char *mid = strchr(text, sep);
+    if (!mid || parse_port(text, (size_t)(mid - text), first) < 0 ||
+        parse_port(mid + 1, strlen(mid + 1), second) < 0) {
         errno = EINVAL;
         return -1;
     }
     return 0;
+}
+
+int kit_parse_port_map(const char *text, unsigned *inner, unsigned *outer)
+{
+    return parse_port_pair(text, '-', inner, outer);
+}
+
+int kit_parse_publish(const char *text, unsigned *inner, unsigned *outer)
+{
+    return parse_port_pair(text, ':', outer, inner);
 }

@@ -138,6 +138,31 @@ static int add_network(const char *name, bool internet, const struct kit_nft_por
     return 0;
 }
 
+/* -e/--expose INNER-OUTER (the assignment's form) or -p/--publish OUTER:INNER (Docker's). */
+static bool is_port_option(const char *arg)
+{
+    return strcmp(arg, "-e") == 0 || strcmp(arg, "--expose") == 0 ||
+           strncmp(arg, "--expose=", 9) == 0 || strcmp(arg, "-p") == 0 ||
+           strcmp(arg, "--publish") == 0 || strncmp(arg, "--publish=", 10) == 0;
+}
+
+/* Parse OPTION's MAP into PORTS[*NPORTS]; -1 after saying what is wrong. */
+static int add_port(const char *option, const char *map, struct kit_nft_port *ports,
+                    size_t *nports)
+{
+    bool docker = option[1] == 'p' || strncmp(option, "--publish", 9) == 0;
+    const char *form = docker ? "OUTER:INNER, e.g. -p 3000:8080" : "INNER-OUTER, e.g. -e 8080-3000";
+    unsigned inner, outer;
+    if (!map)
+        return kit_fail("addnetwork: %s needs %s", option, form);
+    if ((docker ? kit_parse_publish(map, &inner, &outer) : kit_parse_port_map(map, &inner, &outer)) < 0)
+        return kit_fail("addnetwork: bad port mapping '%s': expected %s (ports 1-65535)", map, form);
+    if (*nports == KIT_NFT_MAX_PORTS)
+        return kit_fail("addnetwork: at most %d port mappings", KIT_NFT_MAX_PORTS);
+    ports[(*nports)++] = (struct kit_nft_port){inner, outer};
+    return 0;
+}
+
 int cmd_addnetwork(int argc, char **argv)
 {
     bool internet = false;
@@ -148,22 +173,12 @@ int cmd_addnetwork(int argc, char **argv)
         const char *arg = argv[i];
         if (strcmp(arg, "-i") == 0 || strcmp(arg, "--internet") == 0) {
             internet = true;
-        } else if (strcmp(arg, "-e") == 0 || strcmp(arg, "--expose") == 0 ||
-                   strncmp(arg, "--expose=", 9) == 0) {
-            const char *map = NULL;
-            if (strncmp(arg, "--expose=", 9) == 0)
-                map = arg + 9;
-            else if (i + 1 < argc)
+        } else if (is_port_option(arg)) {
+            const char *map = strchr(arg, '=') ? strchr(arg, '=') + 1 : NULL;
+            if (!map && i + 1 < argc)
                 map = argv[++i];
-            unsigned inner, outer;
-            if (!map)
-                return kit_fail("addnetwork: %s needs INNER-OUTER, e.g. -e 8080-3000", arg), 2;
-            if (kit_parse_port_map(map, &inner, &outer) < 0)
-                return kit_fail("addnetwork: bad port mapping '%s': expected INNER-OUTER, two "
-                                "ports 1-65535, e.g. 8080-3000", map), 2;
-            if (nports == KIT_NFT_MAX_PORTS)
-                return kit_fail("addnetwork: at most %d port mappings", KIT_NFT_MAX_PORTS), 2;
-            ports[nports++] = (struct kit_nft_port){inner, outer};
+            if (add_port(arg, map, ports, &nports) < 0)
+                return 2;
         } else if (arg[0] == '-' || name) {
             return usage_error(argv[0]);
         } else {

@@ -18,7 +18,7 @@ const struct command commands[] = {
     {"rm", cmd_rm, "rm NAME", "remove a container that is not running"},
     {"logs", cmd_logs, "logs [-f] NAME", "print the output of a detached container"},
     /* networking (3.c) */
-    {"addnetwork", cmd_addnetwork, "addnetwork NAME [-i|--internet] [-e|--expose INNER-OUTER]...", "connect a running container: veth to the host, -i NAT to the internet, -e host port forward"},
+    {"addnetwork", cmd_addnetwork, "addnetwork NAME [-i|--internet] [-e|--expose INNER-OUTER | -p|--publish OUTER:INNER]...", "connect a running container: veth to the host, -i NAT to the internet, -e host port forward"},
     {"peer", cmd_peer, "peer NAME1 NAME2", "let two networked containers reach each other"},
     {NULL, NULL, NULL, NULL},
 };

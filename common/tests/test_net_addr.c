@@ -94,6 +94,12 @@ static void port_maps(void **state)
                          "8080-3000-1", "8080:3000", " 80-3000", "123456-1", ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(kit_parse_port_map(bad[i], &inner, &outer), -1);
+    assert_int_equal(kit_parse_publish("3000:8080", &inner, &outer), 0);
+    assert_int_equal(inner, 8080);
+    assert_int_equal(outer, 3000);
+    const char *bad_publish[] = {"3000", "3000-8080", ":8080", "3000:0", "127.0.0.1:3000:8080", ""};
+    for (size_t i = 0; i < sizeof(bad_publish) / sizeof(bad_publish[0]); i++)
+        assert_int_equal(kit_parse_publish(bad_publish[i], &inner, &outer), -1);
 }
 
 int main(void)

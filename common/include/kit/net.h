@@ -56,6 +56,8 @@ int kit_ipv4_host_text(const struct kit_ipv4_net *net, uint32_t host, int with_p
 /* "INNER-OUTER" port mapping, e.g. "8080-3000": both 1..65535, digits only.
  * 0, or -1 with errno EINVAL. */
 int kit_parse_port_map(const char *text, unsigned *inner, unsigned *outer);
+/* Docker's -p "OUTER:INNER" (host port first), the same ports the other way round. */
+int kit_parse_publish(const char *text, unsigned *inner, unsigned *outer);
 
 /* ---- netlink (net.c, libnl-route-3) ---- */
 
