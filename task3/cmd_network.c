@@ -138,24 +138,37 @@ static int add_network(const char *name, bool internet, const struct kit_nft_por
     return 0;
 }
 
-/* -e/--expose INNER-OUTER (the assignment's form) or -p/--publish OUTER:INNER (Docker's). */
-static bool is_port_option(const char *arg)
+/* The port forward options: -e/--expose INNER-OUTER (the assignment's form) and -p/--publish
+ * OUTER:INNER (Docker's).  Returns 'e', 'p', or 0 for another argument; *INLINE_MAP is the
+ * text after "--expose=" / "--publish=", NULL when the mapping is the next argument. */
+static char port_option(const char *arg, const char **inline_map)
 {
-    return strcmp(arg, "-e") == 0 || strcmp(arg, "--expose") == 0 ||
-           strncmp(arg, "--expose=", 9) == 0 || strcmp(arg, "-p") == 0 ||
-           strcmp(arg, "--publish") == 0 || strncmp(arg, "--publish=", 10) == 0;
+    *inline_map = NULL;
+    if (strcmp(arg, "-e") == 0 || strcmp(arg, "--expose") == 0)
+        return 'e';
+    if (strcmp(arg, "-p") == 0 || strcmp(arg, "--publish") == 0)
+        return 'p';
+    if (strncmp(arg, "--expose=", 9) == 0) {
+        *inline_map = arg + 9;
+        return 'e';
+    }
+    if (strncmp(arg, "--publish=", 10) == 0) {
+        *inline_map = arg + 10;
+        return 'p';
+    }
+    return 0;
 }
 
-/* Parse OPTION's MAP into PORTS[*NPORTS]; -1 after saying what is wrong. */
-static int add_port(const char *option, const char *map, struct kit_nft_port *ports,
+/* Parse MAP, given to OPTION of KIND ('e' or 'p'), into PORTS[*NPORTS]; -1 after saying what
+ * is wrong. */
+static int add_port(const char *option, char kind, const char *map, struct kit_nft_port *ports,
                     size_t *nports)
 {
-    bool docker = option[1] == 'p' || strncmp(option, "--publish", 9) == 0;
-    const char *form = docker ? "OUTER:INNER, e.g. -p 3000:8080" : "INNER-OUTER, e.g. -e 8080-3000";
+    const char *form = kind == 'p' ? "OUTER:INNER, e.g. -p 3000:8080" : "INNER-OUTER, e.g. -e 8080-3000";
     unsigned inner, outer;
     if (!map)
         return kit_fail("addnetwork: %s needs %s", option, form);
-    if ((docker ? kit_parse_publish(map, &inner, &outer) : kit_parse_port_map(map, &inner, &outer)) < 0)
+    if ((kind == 'p' ? kit_parse_publish(map, &inner, &outer) : kit_parse_port_map(map, &inner, &outer)) < 0)
         return kit_fail("addnetwork: bad port mapping '%s': expected %s (ports 1-65535)", map, form);
     if (*nports == KIT_NFT_MAX_PORTS)
         return kit_fail("addnetwork: at most %d port mappings", KIT_NFT_MAX_PORTS);
@@ -170,14 +183,14 @@ int cmd_addnetwork(int argc, char **argv)
     size_t nports = 0;
     const char *name = NULL;
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
+        const char *arg = argv[i], *map;
+        char kind;
         if (strcmp(arg, "-i") == 0 || strcmp(arg, "--internet") == 0) {
             internet = true;
-        } else if (is_port_option(arg)) {
-            const char *map = strchr(arg, '=') ? strchr(arg, '=') + 1 : NULL;
+        } else if ((kind = port_option(arg, &map)) != 0) {
             if (!map && i + 1 < argc)
                 map = argv[++i];
-            if (add_port(arg, map, ports, &nports) < 0)
+            if (add_port(arg, kind, map, ports, &nports) < 0)
                 return 2;
         } else if (arg[0] == '-' || name) {
             return usage_error(argv[0]);
