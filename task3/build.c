@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,49 +25,18 @@
 #include "kit/err.h"
 #include "kit/run.h"
 
-/* ---- bases ---- */
-
-/* Debootstrap DISTRO:SUITE once into cfg.bases/DISTRO-SUITE (made in a temp dir, renamed when
- * complete; a lock file lets two conductors sharing the cache wait for each other). */
-static int ensure_debootstrap_base(const char *distro, const char *suite, char *base)
+/* The busybox base, made in our tmp/ (which the next conductor removes if we are killed) and
+ * renamed into LAYER.  Another build may have renamed its own there first: then use that. */
+static int make_busybox_layer(const char *layer)
 {
-    snprintf(base, PATH_MAX, "%s/%s-%s", cfg.bases, distro, suite);
-    if (path_exists(base))
-        return 0;
-    if (mkdir_p(cfg.bases, 0755) < 0)
-        return kit_fail_errno("create %s", cfg.bases);
-    char lockpath[PATH_MAX], tmp[PATH_MAX];
-    snprintf(lockpath, sizeof(lockpath), "%s/.lock", cfg.bases);
-    int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock < 0 || flock(lock, LOCK_EX) < 0)
-        return kit_fail_errno("lock %s", lockpath);
-    int rc = 0;
-    if (!path_exists(base)) {
-        snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%s", cfg.bases, distro, suite);
-        remove_tree(tmp);
-        const char *mirror = strcmp(distro, "ubuntu") == 0 ? cfg.ubuntu_mirror : cfg.debian_mirror;
-        printf("debootstrap %s %s from %s (once; later builds reuse it)\n", distro, suite, mirror);
-        fflush(stdout);
-        /* Ubuntu's release files are signed with Ubuntu's key, which a Debian host has only
-         * with the ubuntu-keyring package (or a copy of the file). */
-        static const char ubuntu_keyring[] = "/usr/share/keyrings/ubuntu-archive-keyring.gpg";
-        char *argv[] = {"debootstrap", "--variant=minbase", (char *)suite, tmp, (char *)mirror,
-                        NULL, NULL};
-        if (strcmp(distro, "ubuntu") == 0 && path_exists(ubuntu_keyring)) {
-            argv[5] = (char *)mirror;
-            argv[4] = tmp;
-            argv[3] = (char *)suite;
-            argv[2] = "--keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg";
-        }
-        int status = kit_run(argv);
-        if (status != 0) {
-            remove_tree(tmp);
-            rc = kit_fail("debootstrap %s %s from %s failed (status %d)", distro, suite, mirror, status);
-        } else if (rename(tmp, base) < 0) {
-            rc = kit_fail_errno("rename %s", tmp);
-        }
-    }
-    close(lock);
+    char tmp[PATH_MAX], root[PATH_MAX];
+    if (state_tmpdir(tmp) < 0)
+        return -1;
+    snprintf(root, sizeof(root), "%s/rootfs", tmp);
+    int rc = kit_busybox_rootfs(root);
+    if (rc == 0 && rename(root, layer) < 0 && errno != EEXIST && errno != ENOTEMPTY)
+        rc = kit_fail_errno("rename %s to %s", root, layer);
+    remove_tree(tmp);
     return rc;
 }
 
@@ -83,7 +51,7 @@ static int from_step(const struct conductorfile *cf, const struct instruction *i
         hasher_add_str(h, "busybox");
         hasher_finish(h, id);
         state_path(layer, "cache/layers/%s", id);
-        if (!path_exists(layer) && kit_busybox_rootfs(layer) < 0)
+        if (!path_exists(layer) && make_busybox_layer(layer) < 0)
             return kit_fail("%s:%d: could not make the busybox base", cf->path, in->line);
     } else if (strncmp(arg, "debian:", 7) == 0 || strncmp(arg, "ubuntu:", 7) == 0) {
         char distro[8], base[PATH_MAX];
@@ -228,9 +196,17 @@ int cmd_build(int argc, char **argv)
         free(cf);
         return 1;
     }
-    int lock = state_lock();
-    if (lock < 0)
+    /* The cache lock, shared with other builds, for the whole build; the state lock only to
+     * record the image at the end (lock.c). */
+    int cache = cache_lock(false);
+    int building = cache < 0 ? -1 : image_build_lock(argv[1]);
+    if (building < 0) {
+        if (cache >= 0)
+            close(cache);
+        free(cf->text);
+        free(cf);
         return 1;
+    }
     struct image *img = calloc(1, sizeof(*img));
     snprintf(img->name, sizeof(img->name), "%s", argv[1]);
     int rc = 0;
@@ -250,7 +226,10 @@ int cmd_build(int argc, char **argv)
     }
     if (rc == 0) {
         img->created = (long)time(NULL);
-        rc = image_save(img);
+        int lock = state_lock();
+        rc = lock < 0 ? -1 : image_save(img);
+        if (lock >= 0)
+            close(lock);
     }
     if (rc == 0)
         printf("built %s: %d layers\n", img->name, img->nlayers);
@@ -258,6 +237,7 @@ int cmd_build(int argc, char **argv)
     free(img);
     free(cf->text);
     free(cf);
-    close(lock);
+    close(building);
+    close(cache);
     return rc == 0 ? 0 : 1;
 }

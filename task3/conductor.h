@@ -72,9 +72,17 @@ bool valid_name_quiet(const char *name);
 const char *printable(const char *text, char *buf, size_t len);
 /* snprintf into BUF (PATH_MAX) of cfg.root + "/" + the formatted rest. */
 char *state_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Create the state directories and take the lock.  Returns the lock fd (O_CLOEXEC); close it
- * to unlock.  Also deletes tmp/ entries whose conductor died. */
+/* ---- locks (lock.c): each returns an fd (O_CLOEXEC) to close to unlock, or -1 after a
+ * message; a conductor that must wait says for what.  Order: cache, image, state. ---- */
+/* The state lock, for short changes of images/ and containers/.  Creates the state
+ * directories; deletes temp entries whose conductor died. */
 int state_lock(void);
+/* The layer cache: shared by builds, exclusive for what deletes layers (rmi, rmcache). */
+int cache_lock(bool exclusive);
+/* One build at a time per image NAME. */
+int image_build_lock(const char *name);
+/* The debootstrap bases' lock file PATH, while BASE is made. */
+int bases_lock(const char *path, const char *base);
 /* mkdtemp under tmp/ (named after our PID so a later conductor can tell it is abandoned). */
 int state_tmpdir(char *out);
 /* Write CONTENT to PATH atomically: a temp file in the same directory, then rename. */
@@ -161,6 +169,11 @@ struct build_step {
 int copy_hash_sources(const struct build_step *step, char **srcs, int nsrcs, struct hasher *h);
 int copy_step(const struct build_step *step, char **srcs, int nsrcs, const char *dest);
 int run_step(const struct build_step *step, const char *command);
+
+/* ---- debootstrap bases (bases.c) ---- */
+/* Make sure cfg.bases/DISTRO-SUITE holds a debootstrapped DISTRO SUITE (made once, in PID and
+ * mount namespaces of its own); its path into BASE (PATH_MAX).  -1 after a message. */
+int ensure_debootstrap_base(const char *distro, const char *suite, char *base);
 
 /* ---- containers (container.c) ---- */
 struct container {

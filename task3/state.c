@@ -1,17 +1,14 @@
 /* state.c - the state root: paths, the lock, atomic writes, temp dirs, small file helpers. */
 #include "conductor.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -248,48 +245,6 @@ unsigned long long process_start_time(pid_t pid)
     }
     free(text);
     return start;
-}
-
-/* tmp/ entries are named PID.XXXXXX; one whose PID is gone was abandoned by a killed conductor. */
-static void remove_abandoned_tmp(void)
-{
-    char dir[PATH_MAX];
-    DIR *d = opendir(state_path(dir, "tmp"));
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        pid_t owner = (pid_t)atoi(e->d_name);
-        if (owner > 0 && (kill(owner, 0) == 0 || errno == EPERM))
-            continue;
-        char path[PATH_MAX];
-        remove_tree(state_path(path, "tmp/%s", e->d_name));
-    }
-    closedir(d);
-}
-
-int state_lock(void)
-{
-    static const char *dirs[] = {"images", "containers", "cache/layers", "tmp"};
-    char path[PATH_MAX];
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-        if (mkdir_p(state_path(path, "%s", dirs[i]), 0700) < 0)
-            return kit_fail_errno("create %s", path);
-    int fd = open(state_path(path, "lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return kit_fail_errno("open %s", path);
-    /* flock(2) belongs to the open file description: a child that inherits FD keeps the lock,
-     * so long-lived children (the container monitor) must close it. */
-    if (flock(fd, LOCK_EX) < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return kit_fail_errno("lock %s", path);
-    }
-    remove_abandoned_tmp();
-    return fd;
 }
 
 int state_tmpdir(char *out)
