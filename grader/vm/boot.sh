@@ -16,6 +16,7 @@ set -euo pipefail
 jobdir=$1 limit=${2:-3600}
 "$VM_DIR/deps.sh" || vm_die "cannot install QEMU (grader/vm/deps.sh)"
 image=$(nice -n 5 "$VM_DIR/image.sh")
+[ -f "$image/rootfs.ext4" ] || vm_die "image.sh did not name an image: '$image'"
 
 run=$(mktemp -d /tmp/kit-vm-run.XXXXXX)
 qemu_pid=""
@@ -45,7 +46,7 @@ timeout --kill-after=20 "$limit" qemu-system-x86_64 \
     -snapshot \
     -drive "file=$image/rootfs.ext4,format=raw,if=virtio" \
     -drive "file=$run/job.ext4,format=raw,if=virtio" \
-    -netdev user,id=net0 -device virtio-net-pci,netdev=net0 -device virtio-rng-pci \
+    -netdev user,id=net0,ipv6=off -device virtio-net-pci,netdev=net0 -device virtio-rng-pci \
     -serial "file:$run/console.log" -serial "file:$run/job.log" </dev/null &
 qemu_pid=$!
 # The job's output as it comes (without the serial line's carriage returns).

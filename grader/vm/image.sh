@@ -88,7 +88,8 @@ cp "$(ls "$root"/boot/vmlinuz-* | sort -V | tail -1)" "$work/vmlinuz"
 cp "$(ls "$root"/boot/initrd.img-* | sort -V | tail -1)" "$work/initrd.img"
 # Room for builds, conductor images and task4's apt inside containers (the file is sparse).
 size_mb=$(( $(du -sm "$root" | cut -f1) + 6144 ))
-mkfs.ext4 -q -F -L kit-root -d "$root" "$work/rootfs.ext4" "${size_mb}M"
+# (mkfs.ext4 says "Creating regular file" even with -q: stdout is the image path alone)
+mkfs.ext4 -q -F -L kit-root -d "$root" "$work/rootfs.ext4" "${size_mb}M" >&2
 rm -rf --one-file-system "$root"
 mv "$work" "$out"
 trap - EXIT
