@@ -11,6 +11,7 @@
  * first). */
 #include "conductor.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -160,5 +161,24 @@ int ensure_debootstrap_base(const char *distro, const char *suite, char *base)
             remove_tree(tmp);
     }
     close(lock);
+    return rc;
+}
+
+int bases_remove_abandoned(void)
+{
+    DIR *d = opendir(cfg.bases);
+    if (!d)
+        return 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, ".tmp-", 5) == 0) {
+            char tmp[PATH_MAX];
+            snprintf(tmp, sizeof(tmp), "%s/%s", cfg.bases, e->d_name);
+            detach_mounts_under(tmp);
+            if (remove_tree(tmp) < 0)
+                rc = -1;
+        }
+    closedir(d);
     return rc;
 }

@@ -174,6 +174,9 @@ int run_step(const struct build_step *step, const char *command);
 /* Make sure cfg.bases/DISTRO-SUITE holds a debootstrapped DISTRO SUITE (made once, in PID and
  * mount namespaces of its own); its path into BASE (PATH_MAX).  -1 after a message. */
 int ensure_debootstrap_base(const char *distro, const char *suite, char *base);
+/* Remove what killed builds left in cfg.bases (temp dirs, mounts on them).  Call with the
+ * cache lock held exclusively, on bases of our own root only: no debootstrap is under way. */
+int bases_remove_abandoned(void);
 
 /* ---- containers (container.c) ---- */
 struct container {

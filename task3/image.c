@@ -262,6 +262,8 @@ int cmd_rmcache(int argc, char **argv)
      * and the ones still used by an image were kept above, so keep the bases they point to. */
     char own[PATH_MAX];
     if (strcmp(cfg.bases, state_path(own, "cache/bases")) == 0) {
+        if (bases_remove_abandoned() < 0)
+            rc = 1;
         DIR *d = opendir(cfg.bases);
         struct dirent *e;
         while (d && (e = readdir(d))) {
