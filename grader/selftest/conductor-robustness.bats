@@ -202,3 +202,35 @@ expect_no_leak() {
     [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [[ $output == *Conductorfile:2*ENV* ]] ||
         fail_hint "refused at line 2" "status $status: $output" "ENV needs KEY=VALUE or KEY VALUE"
 }
+
+@test "a long build holds up neither run -d nor ps; rmi waits for it and says so" {
+    printf 'FROM busybox\nRUN echo step-under-way; sleep 7917\n' >"$CTX/Conductorfile"
+    "$COND" build slowimg "$CTX/Conductorfile" >"$CTX/build.out" 2>&1 3>&- &
+    local build=$! i
+    for i in $(seq 100); do
+        grep -q step-under-way "$CTX/build.out" && break
+        sleep 0.1
+    done
+    grep -q step-under-way "$CTX/build.out" || fail_hint "the build's RUN step under way" \
+        "$(cat "$CTX/build.out")" "conductor build"
+    run_t 30 "$COND" run -d bb lk1 -- sleep 30
+    expect_status 0 "run -d while another image builds"
+    run_t 30 "$COND" ps
+    expect_match "ps while a build runs" "lk1" "$output" "ps lists the container"
+    kill -0 "$build" 2>/dev/null ||
+        fail_hint "run -d and ps done while the build still runs" "the build ended first" \
+            "a build must not hold the state lock for its whole length"
+    "$COND" rmi nosuchimage >"$CTX/rmi.out" 2>&1 3>&- &
+    local rmi=$!
+    for i in $(seq 50); do
+        grep -q "waiting for" "$CTX/rmi.out" && break
+        sleep 0.1
+    done
+    kill -0 "$rmi" 2>/dev/null && grep -q "waiting for" "$CTX/rmi.out" ||
+        fail_hint "rmi waits for the build, saying so" "$(cat "$CTX/rmi.out")" \
+            "rmi deletes layers: it must wait for builds, and say what it waits for"
+    kill -9 "$build"
+    wait "$rmi" || true
+    run "$COND" images
+    [[ $output != *slowimg* ]] || fail_hint "no image from a killed build" "$output" "build"
+}
