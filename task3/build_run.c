@@ -7,6 +7,7 @@
 #include "conductor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -37,6 +38,14 @@ static int run_in_overlay(void *arg)
     const struct build_step *step = a->step;
     /* If the conductor is killed, take the step down with it (its layer would be deleted). */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* A step has no terminal (as in docker build): stdin is /dev/null, and a session of its own
+     * takes it out of the caller's job control.  With the caller's tty as stdin, apt or dpkg
+     * touching it from a background process group (timeout(1) makes one) would be stopped by
+     * SIGTTIN/SIGTTOU for good: task4's apt step hung so in a VM's login session. */
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || dup2(null, STDIN_FILENO) < 0 || setsid() < 0)
+        return kit_fail_errno("RUN: stdin from /dev/null, new session"), 127;
+    close(null);
     /* >>> 3.f Make the step's root and run the command in it, as run does for a container
      *     (3.a) but lighter: mounts private, the overlay of step->below's layers with
      *     step->upper on top at step->merged (mount_layers, 3.d, with step->work), a proc
