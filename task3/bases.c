@@ -22,11 +22,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kit/err.h"
 #include "kit/exec.h"
+#include "kit/mountinfo.h"
 #include "kit/run.h"
 
 /* Die with our parent (prctl(2) PR_SET_PDEATHSIG), even if it died before we asked: then
@@ -87,27 +87,13 @@ static int run_isolated(char *const argv[])
     return status;
 }
 
-/* Detach every mount at or below DIR (a killed build of an older kit leaked proc and sys
- * there into this mount namespace; remove_tree never crosses a mount). */
-static void detach_mounts_under(const char *dir)
+/* Remove a temp base that a killed build left, with any mounts still on it (an older kit
+ * leaked proc and sys there into the host's mount namespace; remove_tree never crosses a
+ * mount). */
+static int remove_temp_base(const char *tmp)
 {
-    size_t len = strlen(dir);
-    for (int pass = 0; pass < 16; pass++) {
-        FILE *f = fopen("/proc/self/mountinfo", "re");
-        if (!f)
-            return;
-        char line[4096], point[PATH_MAX];
-        bool found = false;
-        while (fgets(line, sizeof(line), f))
-            /* field 5 is the mount point (octal escapes for blanks: none in our paths) */
-            if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
-                strncmp(point, dir, len) == 0 && (point[len] == '/' || point[len] == '\0') &&
-                umount2(point, MNT_DETACH) == 0)
-                found = true;
-        fclose(f);
-        if (!found)
-            return;
-    }
+    kit_detach_mounts_below(tmp);
+    return remove_tree(tmp);
 }
 
 static int debootstrap(const char *distro, const char *suite, const char *tmp)
@@ -150,8 +136,7 @@ int ensure_debootstrap_base(const char *distro, const char *suite, char *base)
     if (!path_exists(base)) {
         /* Left by a build killed half way, if it is there: we hold the lock, nobody uses it. */
         snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%s", cfg.bases, distro, suite);
-        detach_mounts_under(tmp);
-        if (remove_tree(tmp) < 0)
+        if (remove_temp_base(tmp) < 0)
             rc = -1;
         else if (debootstrap(distro, suite, tmp) < 0)
             rc = -1;
@@ -175,8 +160,7 @@ int bases_remove_abandoned(void)
         if (strncmp(e->d_name, ".tmp-", 5) == 0) {
             char tmp[PATH_MAX];
             snprintf(tmp, sizeof(tmp), "%s/%s", cfg.bases, e->d_name);
-            detach_mounts_under(tmp);
-            if (remove_tree(tmp) < 0)
+            if (remove_temp_base(tmp) < 0)
                 rc = -1;
         }
     closedir(d);

@@ -21,4 +21,9 @@ int kit_mount_propagation(const char *mountinfo, const char *mount_point, char *
 /* How many mounts are stacked at MOUNT_POINT in MOUNTINFO (0 if none); -1 with errno. */
 int kit_mount_count(const char *mountinfo, const char *mount_point);
 
+/* Detach (umount2(2) MNT_DETACH) every mount at DIR or below it in the caller's mount
+ * namespace, e.g. what a killed program left on a temp dir that is to be removed.  How many
+ * were detached, or -1 with errno. */
+int kit_detach_mounts_below(const char *dir);
+
 #endif
