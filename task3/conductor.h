@@ -79,6 +79,9 @@ char *state_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 
 int state_lock(void);
 /* The layer cache: shared by builds, exclusive for what deletes layers (rmi, rmcache). */
 int cache_lock(bool exclusive);
+/* For what deletes layers (rmi, rmcache): the cache lock exclusively (no build may be
+ * reading them), then the state lock.  0 with both fds set, or -1 with neither held. */
+int layer_delete_locks(int *cache, int *state);
 /* One build at a time per image NAME. */
 int image_build_lock(const char *name);
 /* The debootstrap bases' lock file PATH, while BASE is made. */

@@ -215,14 +215,9 @@ int cmd_rmi(int argc, char **argv)
     const char *name = argv[1];
     if (!valid_name("image", name))
         return 2;
-    /* Deleting layers: no build may be reading them (lock.c). */
-    int cache = cache_lock(true);
-    int lock = cache < 0 ? -1 : state_lock();
-    if (lock < 0) {
-        if (cache >= 0)
-            close(cache);
+    int cache, lock;
+    if (layer_delete_locks(&cache, &lock) < 0)
         return 1;
-    }
     struct image img;
     int rc = 1;
     char user[NAME_MAX_LEN + 1];
@@ -248,14 +243,9 @@ int cmd_rmcache(int argc, char **argv)
 {
     if (argc != 1)
         return usage_error(argv[0]);
-    /* Deleting layers: no build may be reading them (lock.c). */
-    int cache = cache_lock(true);
-    int lock = cache < 0 ? -1 : state_lock();
-    if (lock < 0) {
-        if (cache >= 0)
-            close(cache);
+    int cache, lock;
+    if (layer_delete_locks(&cache, &lock) < 0)
         return 1;
-    }
     int rc = layers_collect_garbage(NULL) < 0 ? 1 : 0;
     /* Debootstrap bases: only the ones kept inside our own root (a shared CI cache set with
      * CONDUCTOR_BASES is someone else's to clean).  Layers made from a base are symlinks to it,

@@ -132,6 +132,15 @@ int cache_lock(bool exclusive)
                                : "rmi or rmcache to finish with the layer cache");
 }
 
+int layer_delete_locks(int *cache, int *state)
+{
+    *cache = cache_lock(true);
+    *state = *cache < 0 ? -1 : state_lock();
+    if (*state < 0 && *cache >= 0)
+        close(*cache);
+    return *state < 0 ? -1 : 0;
+}
+
 int image_build_lock(const char *name)
 {
     char path[PATH_MAX], what[NAME_MAX_LEN + 64];
