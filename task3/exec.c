@@ -86,7 +86,7 @@ static int join_container(pid_t pid)
 /* <<< 3.b stub: static int join_cgroups(const struct container *c) { (void)c; return kit_fail("exec: not implemented (3.b)"); } static int join_container(pid_t pid) { (void)pid; return kit_fail("exec: not implemented (3.b)"); } */
 
 /* exec [-i] [-t] NAME [--] [CMD ARGS...]: the index of NAME in ARGV, or -1 for bad usage.
- * -i and -t are accepted for Docker's habits (the terminal is passed on whenever stdin is
+ * -i and -t are accepted for Docker's habits (the command gets a terminal whenever stdin is
  * one); "--" is optional, as in the assignment's `exec NAME /bin/bash`. */
 static int exec_name_index(int argc, char **argv)
 {
@@ -101,14 +101,23 @@ static int exec_name_index(int argc, char **argv)
     return i;
 }
 
+/* What the forked child runs, and where. */
+struct exec_target {
+    const struct image *img;
+    const char *name;
+    char **cmd;
+};
+
 /* The forked child: the container's WORKDIR, then the command, nothing of ours inherited.
  * 127 if the command is not found, 126 if it cannot be executed, as a shell (and Docker). */
-static void exec_child(const struct image *img, const char *name, char **cmd)
+static void exec_child(void *arg)
 {
-    const char *workdir = img->workdir[0] ? img->workdir : "/";
+    const struct exec_target *t = arg;
+    char **cmd = t->cmd;
+    const char *workdir = t->img->workdir[0] ? t->img->workdir : "/";
     if (chdir(workdir) < 0)
         kit_fail_errno("chdir %s", workdir);
-    char **env = container_environment(img, name);
+    char **env = container_environment(t->img, t->name);
     if (kit_exec_prepare(NULL, 0) < 0) {
         kit_fail_errno("reset fds and signals before exec");
         _exit(125);
@@ -141,12 +150,19 @@ int cmd_exec(int argc, char **argv)
     if (join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
         return 125;
     char *shell[] = {"/bin/sh", NULL}, *bash[] = {"/bin/bash", NULL};
-    char **cmd = first < argc ? argv + first : access("/bin/bash", X_OK) == 0 ? bash : shell;
+    struct exec_target t = {&img, name, shell};
+    if (first < argc)
+        t.cmd = argv + first;
+    else if (access("/bin/bash", X_OK) == 0)
+        t.cmd = bash;
+    /* From a terminal, a pty of the container's own (exec_pty.c), as docker exec -it. */
+    if (isatty(STDIN_FILENO))
+        return exec_in_pty(exec_child, &t);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return kit_fail_errno("fork"), 125;
     if (pid == 0)
-        exec_child(&img, name, cmd);
+        exec_child(&t);
     return kit_wait_status(pid);
 }

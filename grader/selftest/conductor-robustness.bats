@@ -67,6 +67,62 @@ expect_no_leak() {
     expect_no_leak "RUN"
 }
 
+# in_terminal SCRIPT : run the bash SCRIPT as the foreground job of a terminal of its own
+# (lib/terminal.py), as a person typing it; its output without the terminal's \r.
+in_terminal() {
+    printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/typed"
+    run_t 40 python3 "$KIT_ROOT/grader/lib/terminal.py" bash "$BATS_TEST_TMPDIR/typed"
+    output=${output//$'\r'/}
+}
+
+@test "run and exec from a terminal: fds 7 and 1500 of the caller are closed inside" {
+    run_t 20 "$COND" run -d bb fd4 sleep 30
+    expect_status 0 "run -d should start"
+    local q
+    q=$(printf %q "$PROBE")
+    in_terminal "ulimit -Sn \$(ulimit -Hn); exec 7</ 1500</; $COND exec fd4 sh -c $q"
+    expect_no_leak "exec from a terminal"
+    in_terminal "ulimit -Sn \$(ulimit -Hn); exec 7</ 1500</; $COND run -it bb fd5 sh -c $q"
+    expect_no_leak "run -it from a terminal"
+}
+
+@test "exec from a terminal: a pty of the container's own, its controlling terminal, the caller's size" {
+    run_t 20 "$COND" run -d bb ptyc sleep 60
+    expect_status 0 "run -d should start"
+    # tty(1) names fd 0 only if it is a pty of the container's /dev/pts; field 7 of
+    # /proc/self/stat is the kernel's word on the controlling terminal (0: none).
+    in_terminal "stty rows 31 cols 101; $COND exec ptyc sh -c 'tty; stty size; cut -d\" \" -f7 /proc/self/stat'; echo status=\$?"
+    expect_match "exec's exit status" "status=0" "$output" "exec from a terminal"
+    grep -qxE '/dev/pts/[0-9]+' <<<"$output" || fail_hint "tty inside: /dev/pts/N" "$output" \
+        "a pty of the container's own devpts (docker exec -it): the caller's is not there"
+    grep -qx '31 101' <<<"$output" ||
+        fail_hint "stty size: 31 101" "$output" "the pty gets the caller's window size"
+    [[ $(sed -n 3p <<<"$output") =~ ^[1-9][0-9]*$ ]] ||
+        fail_hint "a controlling terminal (tty_nr > 0)" "$output" "setsid, then TIOCSCTTY on the pty"
+    # A background job (timeout(1) makes one) must neither touch the terminal nor hang.
+    in_terminal "timeout 20 $COND exec ptyc tty; echo status=\$?"
+    expect_match "exec as a background job" "/dev/pts/[0-9]+.status=0" "$output" \
+        "a background job that sets the terminal's modes is stopped by SIGTTOU"
+}
+
+@test "exec from a terminal: Ctrl-C is SIGINT for the command inside, keys reach it" {
+    run_t 20 "$COND" run -d bb ptyk sleep 60
+    expect_status 0 "run -d should start"
+    local out=$BATS_TEST_TMPDIR/screen
+    : >"$out"
+    # Type Ctrl-C once the command inside is running, then a line for a shell to read.
+    ( for _ in $(seq 200); do grep -q ready "$out" && break; sleep 0.1; done; printf '\003'
+      for _ in $(seq 200); do grep -q status=130 "$out" && break; sleep 0.1; done
+      printf 'echo typed-\044((6*7)); exit 3\n'; sleep 2 ) 3>&- |
+        timeout 40 python3 "$KIT_ROOT/grader/lib/terminal.py" bash -c "$COND exec ptyk sh -c \
+            'echo ready; sleep 60'; echo status=\$?; $COND exec ptyk sh; echo status=\$?" >"$out"
+    run tr -d '\r' <"$out"
+    expect_match "Ctrl-C" "status=130" "$output" "Ctrl-C typed is SIGINT for the command: 128+2"
+    grep -qx 'typed-42' <<<"$output" ||
+        fail_hint "a line typed-42" "$output" "keys reach the command through the pty"
+    expect_match "the shell's exit status" "status=3" "$output" "exec returns the command's status"
+}
+
 @test "bad limits are refused with exit 2 and a message, and create nothing" {
     local bad
     for bad in "--cpus nan" "--cpus 0.0001" "--cpus inf" "--cpus -1" "--memory 0.5" \
@@ -237,9 +293,9 @@ expect_no_leak() {
 
 @test "build: a RUN step never stops on the caller's terminal (run under timeout from a tty)" {
     printf 'FROM busybox\nRUN stty sane; read -t 1 x; echo step-done\n' >"$CTX/Conductorfile"
-    # script(1) gives the build a terminal; timeout(1) puts it in a background process group,
-    # as the grader does: a step touching that terminal would be stopped by SIGTTOU/SIGTTIN.
-    run_t 60 script -qec "timeout 20 $(printf %q "$COND") build ttyimg $(printf %q "$CTX/Conductorfile"); echo status=\$?" /dev/null
+    # timeout(1) puts the build in a background process group of the terminal, as the grader
+    # does: a step touching that terminal would be stopped by SIGTTOU/SIGTTIN.
+    in_terminal "timeout 20 $COND build ttyimg $CTX/Conductorfile; echo status=\$?"
     expect_match "the build under a terminal" "status=0" "$output" \
         "a RUN step's stdin is /dev/null, in a session of its own (as docker build)"
 }
