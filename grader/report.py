@@ -70,18 +70,66 @@ def unrun_tests(tap_file: Path, task, suite, ran, name_filter, why, hidden):
     return lost
 
 
+FILE_HOOK_FAILED = ("setup_file failed", "teardown_file failed")  # bats' own extra results
+
+
+def read_end(tap_file: Path):
+    """How the suite's jail ended (NAME.end: the exit status of its time limit, 124/137 when
+    the limit struck) and how bats ended (first line of NAME.jail: "exit N" / "signal N")."""
+    def first_line(suffix):
+        path = tap_file.with_suffix(suffix)
+        return path.read_text(errors="replace").split("\n", 1)[0].strip() if path.exists() else ""
+    return first_line(".end"), first_line(".jail")
+
+
+def stream_problems(tap_file: Path, results, plans, name_filter):
+    """Why the TAP stream cannot be bats' own, if it cannot.  bats numbers its results 1, 2,
+    ... in the order the .bats file declares the tests, says its plan once before them, and
+    exits 0 only when none failed.  A program under test can add lines to the stream (it
+    inherits bats' output as fd 3), but not take bats' own away: any line it adds breaks that
+    order.  RESULTS: (passed, number, name) as read."""
+    problems = []
+    declared = [POINTS.sub("", n) for n in declared_tests(tap_file, name_filter)]
+    if len(plans) > 1 or (plans and plans[0][1] > 0) or (results and not plans):
+        problems.append("the plan line (1..N) is missing, repeated or after a result")
+    expected = iter(declared)
+    for i, (passed, number, name) in enumerate(results, 1):
+        if number != i:
+            problems.append(f"result {number} where bats would write result {i} ({'ok' if passed else 'not ok'} {name})")
+            break
+        if not passed and name in FILE_HOOK_FAILED:
+            continue
+        want = next(expected, None)
+        if declared and want != name:
+            problems.append(f"result {i} names '{name}', the suite's test {i} is '{want}'")
+            break
+    planned = plans[0][0] if plans else None
+    end, jail = read_end(tap_file)
+    complete = planned is not None and len(results) >= planned
+    if complete and end in ("124", "137"):
+        problems.append("every result was in, yet bats never ended (stopped at the time limit)")
+    if jail == "exit 0" and any(not passed for passed, _, _ in results):
+        problems.append("bats exited 0 (all passed) but the stream has a failure")
+    if jail == "exit 1" and complete and results and all(p for p, _, _ in results):
+        problems.append("bats exited 1 (a failure) but the stream says every test passed")
+    return problems
+
+
 def parse_suite(tap_file: Path, name_filter=None):
     suite = tap_file.stem
     task = suite.split("-")[0]
     tests, planned, current = [], None, None
+    results, plans = [], []
     hidden = tap_file.with_suffix(".hidden").exists()
     for line in tap_file.read_text(errors="replace").splitlines():
         if re.match(r"^1\.\.\d+$", line):
             planned = int(line[3:])
+            plans.append((planned, len(results)))
             continue
         m = RESULT.match(line)
         if m:
-            status, _, name, skip, _ = m.groups()
+            status, number, name, skip, _ = m.groups()
+            results.append((status == "ok", int(number), POINTS.sub("", name)))
             pm = POINTS.search(name)
             points = int(pm.group(1)) if pm else 0
             current = Test(task, suite, POINTS.sub("", name) + (" (hidden)" if hidden else ""),
@@ -106,6 +154,10 @@ def parse_suite(tap_file: Path, name_filter=None):
         tests.extend(unrun_tests(tap_file, task, suite, tests, name_filter, why, hidden))
         tests.append(Test(task, suite, f"{suite} ran to the end", False, 0,
                           why + "\n" + err_text[-2000:]))
+    problems = stream_problems(tap_file, results, plans, name_filter)
+    if problems:  # voided with the task, as a changed grader file is (void_tampered_tasks)
+        with open(tap_file.with_suffix(".tampered"), "a") as mark:
+            mark.write("".join(f"forged report: {p}\n" for p in problems))
     leaks = tap_file.with_suffix(".leaks")
     leak_text = leaks.read_text().strip() if leaks.exists() else ""
     label = "" if suite == task else f"{suite}: "
