@@ -4,6 +4,7 @@ FORMAT ?= text
 OUT    ?=
 SUBMISSION  ?=
 SUBMISSIONS ?=
+VM     ?=
 JOBS   ?= 2
 MUTANTS_PER_TASK ?= 5
 TASK_DIRS := $(patsubst %/Makefile,%,$(sort $(wildcard task*/Makefile)))
@@ -49,7 +50,7 @@ handout:
 # >>> instructor (grading a class and the kit's self-check: not part of the students' handout)
 help::
 	@echo "sudo make grade SUBMISSION=dir|tarball     grade one student's submission"
-	@echo "sudo make grade-all SUBMISSIONS=dir JOBS=2  a gradebook for a folder of submissions"
+	@echo "sudo make grade-all SUBMISSIONS=dir JOBS=2  a gradebook for a folder of submissions (VM=1: each in its own VM)"
 	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero, each fence)"
 	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
@@ -59,7 +60,7 @@ help::
 
 grade-all: deps
 	@test -n "$(SUBMISSIONS)" || { echo "usage: sudo make grade-all SUBMISSIONS=dir [JOBS=N]"; exit 2; }
-	@grader/grade-all.py --jobs $(JOBS) $(if $(OUT),--out $(OUT)) $(SUBMISSIONS) $(TASK)
+	@grader/grade-all.py --jobs $(JOBS) $(if $(OUT),--out $(OUT)) $(if $(filter 1,$(VM)),--vm) $(SUBMISSIONS) $(TASK)
 
 gradescope:
 	@grader/gradescope.sh

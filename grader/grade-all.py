@@ -8,7 +8,10 @@ is graded by grader/submission.sh in its own scratch copy, its own grader namesp
 cgroup scope, and (conductor) its own state root, so submissions cannot see each other.
 The kit is read into memory once, at the start, and each submission is graded by a fresh
 copy of it written from there: a submission that changes the grader (its programs run as
-root) changes only its own copy, never another row.  At the end the kit on disk is compared
+root) changes only its own copy, never another row.  Each submission's files (its kit copy,
+its scratch tree, its results) live in a /tmp of its own that the other submissions' jails
+cannot see (PRIVATE below).  --vm grades each in a throwaway VM instead (grader/vm/), the
+boundary that holds even against root code that attacks the kernel.  At the end the kit on disk is compared
 with what was read, and anything a submission changed is put back and named.  A
 submission that hangs is stopped after --timeout and marked; the batch goes on.
 Writes OUT/gradebook.csv (a row per student, a column per test and per task),
@@ -78,32 +81,99 @@ def restore_kit(files, kit: Path):
     return changed
 
 
-def grade_one(path: Path, out: Path, timeout: int, tasks, kit_files):
+# Each submission's own /tmp (its kit copy, its scratch tree, its grader's results) is a
+# directory below this one, bound on /tmp in a mount namespace of its own; the jail its
+# programs run in (grader/jail.py) finds this folder, the gradebook, the submissions and the
+# kit under empty covers (KIT_JAIL_COVER), so no submission reaches another's files.
+PRIVATE = Path("/var/tmp/kit-grading")
+KIT_CACHE = Path(os.environ.get("KIT_CACHE", "/var/cache/kit"))
+
+
+def grade_one(path: Path, out: Path, args, kit_files, covers):
     sid = student_id(path)
     result_file = out / "results" / f"{sid}.json"
     log_file = out / "logs" / f"{sid}.log"
-    env = dict(os.environ, KIT_PARALLEL="1")
     start = time.monotonic()
-    kit_copy = Path(tempfile.mkdtemp(prefix="kit-grade-all."))
-    write_kit(kit_files, kit_copy)
+    PRIVATE.mkdir(mode=0o700, exist_ok=True)
+    own = Path(tempfile.mkdtemp(prefix=f"{sid}.", dir=PRIVATE))
     try:
-        status = run_submission(kit_copy, path, result_file, log_file, env, timeout, tasks)
+        write_kit(kit_files, own / "kit")
+        inside = own / ("submission" + path.name[len(sid):])
+        if path.is_dir():
+            shutil.copytree(path, inside, symlinks=True)
+        else:
+            shutil.copy2(path, inside)
+        run = run_in_vm if args.vm else run_private
+        status = run(own, inside.name, log_file, args.timeout, args.tasks, covers)
+        results = None
+        if status == "graded":
+            results = json.loads((own / "result.json").read_text())
+            result_file.write_text(json.dumps(results, indent=2) + "\n")
     finally:  # on one filesystem: a mount left in the copy must not lead rm elsewhere
-        subprocess.run(["rm", "-rf", "--one-file-system", str(kit_copy)], check=False)
-    seconds = time.monotonic() - start
-    results = json.loads(result_file.read_text()) if status == "graded" else None
-    return sid, status, seconds, results
+        subprocess.run(["rm", "-rf", "--one-file-system", str(own)], check=False)
+    return sid, status, time.monotonic() - start, results
 
 
-def run_submission(kit_copy, path, result_file, log_file, env, timeout, tasks):
+# In the submission's mount namespace: the kit's cache as an overlay whose writes land in the
+# submission's own directory (what it adds or changes there is its own and goes with it),
+# then that directory on /tmp.
+PRIVATE_VIEW = """set -e
+own=$1 lower=$2
+shift 2
+mkdir -p "$own/cache" "$own/cache-upper" "$own/cache-work"
+mount -t overlay kit-cache -o "lowerdir=$lower,upperdir=$own/cache-upper,workdir=$own/cache-work" "$own/cache"
+mount --bind "$own" /tmp
+exec "$@"
+"""
+
+
+def run_private(own, name, log_file, timeout, tasks, covers):
+    """submission.sh from the submission's kit copy, in a mount namespace of its own."""
+    env = dict(os.environ, KIT_PARALLEL="1", KIT_JAIL_COVER=":".join(map(str, covers)),
+               KIT_CACHE="/tmp/cache")
+    cmd = ["unshare", "--mount", "--propagation", "private", "--", "bash", "-c", PRIVATE_VIEW,
+           "private-view", str(own), str(KIT_CACHE), "/tmp/kit/grader/submission.sh",
+           "--format", "gradescope", "--out", "/tmp/result.json", f"/tmp/{name}", *tasks]
+    return run_logged(cmd, env, log_file, timeout, own / "result.json")
+
+
+def seed_cache(kit: Path, tasks):
+    """The debootstrap base task3 and task4 build on, made once in the shared cache by the
+    kit's own conductor (the reference: trusted), so that no submission makes it in its own
+    overlay.  Nothing to do when it is there; a warning when it cannot be made."""
+    if tasks and not {"task3", "task4"} & set(tasks):
+        return
+    bases = KIT_CACHE / "conductor" / "bases"
+    if (bases / "debian-bookworm").is_dir():
+        return
+    print("grade-all: making the debian:bookworm base once for every submission", flush=True)
+    with tempfile.TemporaryDirectory(prefix="kit-seed.") as tmp:
+        (Path(tmp) / "Conductorfile").write_text("FROM debian:bookworm\n")
+        env = dict(os.environ, CONDUCTOR_ROOT=f"{tmp}/root", CONDUCTOR_BASES=str(bases),
+                   CONDUCTOR_CONFIG="/dev/null")
+        ok = subprocess.run(["make", "-s", "-C", str(kit), "common", "task3"],
+                            capture_output=True).returncode == 0 and subprocess.run(
+            [str(kit / "task3" / "conductor"), "build", "kit-seed", f"{tmp}/Conductorfile"],
+            env=env, capture_output=True).returncode == 0
+    if not ok:
+        print("grade-all: WARNING: could not make the base; each submission makes its own",
+              flush=True)
+
+
+def run_in_vm(own, name, log_file, timeout, tasks, covers):
+    """submission.sh in a throwaway VM of its own (grader/vm/grade-submission.sh)."""
+    cmd = [str(own / "kit" / "grader" / "vm" / "grade-submission.sh"), "--timeout",
+           str(timeout), str(own / "kit"), str(own / name), str(own / "result.json"), *tasks]
+    return run_logged(cmd, dict(os.environ), log_file, timeout + 300, own / "result.json")
+
+
+def run_logged(cmd, env, log_file, timeout, result):
     with open(log_file, "w") as log:
-        proc = subprocess.Popen(
-            [str(kit_copy / "grader" / "submission.sh"), "--format", "gradescope", "--out",
-             str(result_file), str(path), *tasks],
-            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
         try:
             proc.wait(timeout=timeout)
-            status = "graded" if proc.returncode == 0 and result_file.exists() else "crashed"
+            status = "graded" if proc.returncode == 0 and result.exists() else "crashed"
         except subprocess.TimeoutExpired:
             # The whole grader, not just its shell: TERM first, so the runner removes its
             # cgroups and kills what it started; KILL if it does not end in time.
@@ -162,6 +232,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default="gradebook")
     ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--vm", action="store_true",
+                    help="grade each submission in a throwaway VM of its own (grader/vm/)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("grade-all: run as root (sudo make grade-all ...)", file=sys.stderr)
@@ -180,10 +252,14 @@ def main():
     (out / "logs").mkdir(exist_ok=True)
     kit = GRADER.parent
     kit_files = read_kit(kit)
+    covers = [PRIVATE, out.resolve(), folder.resolve(), kit]
+    KIT_CACHE.mkdir(parents=True, exist_ok=True)
+    if not args.vm:
+        seed_cache(kit, args.tasks)
     rows, done = [], 0
     print(f"grading {len(entries)} submissions, {args.jobs} at a time", flush=True)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(grade_one, p, out, args.timeout, args.tasks, kit_files) for p in entries]
+        futures = [pool.submit(grade_one, p, out, args, kit_files, covers) for p in entries]
         for fut in as_completed(futures):
             sid, status, seconds, results = fut.result()
             rows.append((sid, status, seconds, results))
