@@ -72,12 +72,13 @@ def fenced_blocks(lines):
 
 
 def directive_before(lines, i):
-    """The docs-check directive on the last non-blank line before line i, if any."""
+    """(the docs-check directive on the last non-blank line before line i, its line number),
+    or (None, None)."""
     j = i - 1
     while j >= 0 and not lines[j].strip():
         j -= 1
     m = DIRECTIVE.match(lines[j]) if j >= 0 else None
-    return m.group(1) if m else None
+    return (m.group(1), j + 1) if m else (None, None)
 
 
 def parse(path):
@@ -94,11 +95,11 @@ def parse(path):
             last = None
             continue
         block = Block(len(blocks) + 1, start + 1, body)
-        directive = directive_before(lines, start)
+        directive, at = directive_before(lines, start)
         if directive is not None:
             m = re.fullmatch(r"skip\s+(\S.*)", directive)
             if not m:
-                raise DocError(f"line {start}: '{directive}': the directive is "
+                raise DocError(f"line {at}: '{directive}': the directive is "
                                "'docs-check: skip REASON'")
             block.skip = m.group(1)
         blocks.append(block)
@@ -225,6 +226,11 @@ def judge(doc, work):
         else:
             passed += 1
             print(f"  ok    {where}")
+    limit = (read(Path(work, "timed-out")) or "").strip()
+    if limit:
+        failed += 1
+        print(f"  FAIL  the session ran out of its {limit} s (KIT_DOCS_TIMEOUT): the block "
+              "running then was stopped")
     left = (read(Path(work, "left")) or "").strip()
     if left:
         failed += 1

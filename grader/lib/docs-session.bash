@@ -39,13 +39,13 @@ mkdir /tmp/kit && tar -C "$__docs_kit" --exclude=./.git --exclude=./build --excl
     -cf - . | tar -C /tmp/kit -xf - || exit 125
 cd /tmp/kit || exit 125
 
-__docs_state() {
+__docs_snapshot() {
     awk '{ print "mount " $5 }' /proc/self/mountinfo
     ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
     nft list tables 2>/dev/null | sed 's/^table /nft table /'
     echo "hostname $(hostname)"
 }
-__docs_state | sort >"$__docs_work/state.before"
+__docs_snapshot | sort >"$__docs_work/state.before"
 
 exec 3>>"$__docs_work/status" 5>>"$__docs_work/stdout" 6>>"$__docs_work/stderr"
 # (Only the blocks' own commands: the trap also sees the `source` of a block that failed.)
@@ -70,13 +70,30 @@ printf '\036end\036\n' >&6
 trap - ERR
 cd /
 
-# What is left: every process of this PID namespace but this shell (zombies are gone already).
+# What is left: every process of this PID namespace but this shell and zombies, after a few
+# seconds for those that are on their way out (builtins only here, so no process of ours).
+# __docs_state PID sets __docs_s to its state: the field after "(NAME)", which may hold blanks.
+__docs_state() {
+    local l=""
+    read -r l <"/proc/$1/stat" 2>/dev/null
+    l=${l##*) } __docs_s=${l%% *}
+}
+__docs_alive() {
+    local d
+    for d in /proc/[0-9]*; do
+        [ "${d#/proc/}" = 1 ] && continue
+        __docs_state "${d#/proc/}"
+        [ -n "$__docs_s" ] && [ "$__docs_s" != Z ] && return 0
+    done
+    return 1
+}
+for __docs_i in $(seq 50); do __docs_alive || break; sleep 0.1; done
 for __docs_p in /proc/[0-9]*; do
     __docs_p=${__docs_p#/proc/}
     [ "$__docs_p" = 1 ] || [ "$__docs_p" = "$BASHPID" ] && continue
-    read -r _ _ __docs_s _ <"/proc/$__docs_p/stat" 2>/dev/null || continue
-    [ "$__docs_s" = Z ] && continue
+    __docs_state "$__docs_p"
+    [ -z "$__docs_s" ] || [ "$__docs_s" = Z ] && continue
     echo "process $__docs_p: $(tr '\0' ' ' <"/proc/$__docs_p/cmdline" 2>/dev/null | cut -c1-100)"
 done >"$__docs_work/left"
-__docs_state | sort | comm -13 "$__docs_work/state.before" - | sed 's/$/ (new)/' >>"$__docs_work/left"
+__docs_snapshot | sort | comm -13 "$__docs_work/state.before" - | sed 's/$/ (new)/' >>"$__docs_work/left"
 exit 0
