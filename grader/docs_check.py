@@ -13,7 +13,8 @@ grader/docs-check runs the session between `extract` and `judge` (docs/ARCHITECT
   command exits 0 (as `set -e` would judge it) and nothing is written on stderr.
 - An output block (tagged `output`) right after it, with only blank lines between, is what
   the reader sees: stdout and stderr together, compared line by line (each run of blanks
-  as one space, leading and trailing blanks and blank lines at either end ignored).  Then only the output counts, so a block may show a failure and its status.
+  as one space, leading and trailing blanks and blank lines at either end ignored).  Then
+  only the output counts, so a block may show a failure and its status.
   Placeholders for what varies: <N> a number, <PID>, <INODE> (digits), <HEX>, <TIME> (a
   duration or a clock), <WORD> (no blanks); `...` inside a line is any text, and a line
   `...` alone is any number of lines.

@@ -49,8 +49,9 @@ __docs_snapshot | sort >"$__docs_work/state.before"
 
 exec 3>>"$__docs_work/status" 5>>"$__docs_work/stdout" 6>>"$__docs_work/stderr"
 # (Only the blocks' own commands: the trap also sees the `source` of a block that failed.)
-# (One line: $LINENO counts the lines of the trap's own text too.)
-trap '__docs_at="$LINENO $?"; [ "${BASH_SOURCE[0]}" = "$__docs_work/$__docs_n.sh" ] && echo "$__docs_at" >>"$__docs_work/$__docs_n.failed"' ERR
+# (Its text on one line: $LINENO counts the lines of the trap's own text too.)
+__docs_failed() { [ "$2" = "$__docs_work/$__docs_n.sh" ] && echo "$1" >>"$__docs_work/$__docs_n.failed"; }
+trap '__docs_failed "$LINENO $?" "${BASH_SOURCE[0]}"' ERR
 while read -r __docs_n <&4; do
     echo "begin $__docs_n" >&3
     # One stdout and one stderr for the whole session, as a terminal has: what a background
