@@ -54,6 +54,7 @@ help::
 	@echo "make gradescope      dist/gradescope.zip, the Gradescope autograder"
 	@echo "sudo make test       the kit's self-check (unit tests, reference full marks, handout zero, each fence)"
 	@echo "sudo make check-fences  each fence stubbed alone must fail the tests named after it"
+	@echo "sudo make docs-check   run every shell block of README.md and docs/ as written (grader/docs-check)"
 	@echo "sudo make check-mutants each one-mistake mutant (grader/mutants) must lose points (JOBS=2)"
 	@echo "sudo make vm-test    grade in a Debian 12 VM (pure cgroup v2) from a login session and a service (TASK=task2 for one)"
 	@echo "sudo make vm-shell CMD='...'  run a command in that VM (grader/vm/run.sh)"
@@ -80,6 +81,8 @@ test: deps
 	@rm -rf $(HANDOUT_DIR)
 	@echo "== [$$(date +%T)] the grading machinery: submissions, gradebooks, report formats"
 	@bats --tap --timing grader/selftest
+	@echo "== [$$(date +%T)] the walkthroughs: every shell block of README.md and docs/ run as written"
+	@grader/docs-check
 	@echo "== [$$(date +%T)] fuzzing conductor's Conductorfile and config parsers (ASan/UBSan, 2 x 25 s)"
 	@$(SUBMAKE) -C task3/fuzz smoke SMOKE_SECONDS=25
 	@echo "== [$$(date +%T)] each fence alone: its tests must fail on its stub"
@@ -91,6 +94,10 @@ test: deps
 # Longer fuzzing (FUZZ_SECONDS per harness, default 600); crashes are left as task3/fuzz/crash-*.
 fuzz:
 	@$(SUBMAKE) -C task3/fuzz long
+
+# The walkthroughs as a reader types them, each file in one root shell in scratch namespaces.
+docs-check: all
+	@grader/docs-check
 
 # Every fence on its own: with just that stub in place, the tests named after it must fail.
 check-fences: deps
@@ -117,5 +124,5 @@ clean:
 	@for d in common $(TASK_DIRS); do $(SUBMAKE) -C $$d clean; done
 	rm -rf dist build
 
-.PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test check-fences check-mutants \
+.PHONY: all help deps check-deps common $(TASK_DIRS) grade grade-all gradescope handout test docs-check check-fences check-mutants \
 	bench clean fuzz
