@@ -223,7 +223,8 @@ ipc_key() { echo $((0x4b490000 + (RANDOM << 1) + $1)); }
 }
 
 @test "2.17 scratch_container --user 1000:1001: CMD runs as that user and group, real, effective and saved, with no group of root's [2]" {
-    start_bg "$SC" --user 1000:1001 "$ROOTFS" sleep 30
+    # Started by a root that has supplementary groups, as a login shell of root's often has.
+    start_bg setpriv --groups=0,4 "$SC" --user 1000:1001 "$ROOTFS" sleep 30
     wait_for_cmd sleep
     expect_eq "Uid of CMD (real, effective, saved, fs)" "1000 1000 1000 1000" "$(status_field "$cmd" Uid)" \
         "setresuid(2): all three, so no saved 0 can bring root back (2.17)"
