@@ -4,8 +4,10 @@
  *   scratch_options.c    parsing the command line into a struct scratch_config
  *   scratch_cgroup.c     the container's cgroup, written through cgroupfs (v1 and v2)
  *   scratch_child.c      the child's side: bind mounts, user and cgroup namespace, hostname
- *   scratch_rootfs.c     the child's new root: proc, sys, dev, pivot_root, masks
- *   scratch_security.c   capabilities, no_new_privs, seccomp: the last steps before CMD
+ *   scratch_rootfs.c     the child's new root: proc, sys, dev, mqueue, pivot_root, masks,
+ *                        read-only root
+ *   scratch_security.c   capabilities, the --user ids, no_new_privs, seccomp: the last steps
+ *                        before CMD
  *   scratch_init.c       the container's PID 1: runs CMD, reaps orphans, forwards signals
  */
 #ifndef SCRATCH_H
@@ -37,6 +39,12 @@ struct scratch_config {
     bool userns;              /* map container root to host ids [id_base, id_base + id_count) */
     unsigned long id_base, id_count;
     bool net_host;            /* share the host's network namespace (--net host) */
+    bool rootless;            /* started by an unprivileged user: container root is the caller's
+                               * own uid and gid (the only ids it may map), no cgroup */
+    bool read_only;           /* the container's root filesystem is read-only (--read-only) */
+    bool as_user;             /* --user: CMD runs as uid:gid (container ids), no capabilities */
+    uid_t uid;
+    gid_t gid;
     struct scratch_mount mounts[SCRATCH_MAX_MOUNTS];
     int n_mounts;
     struct kit_gate gate;     /* the parent opens it once the maps and the cgroup are ready */
@@ -63,6 +71,10 @@ unsigned long long scratch_cgroup_oom_kills(const struct scratch_cgroup *cg);
 /* scratch_rootfs.c: in the new root (the cwd), mount proc, sys and dev, pivot_root into it,
  * then mask and protect what runc's default spec does.  0, or -1 after a message. */
 int scratch_mount_system_and_pivot(const struct scratch_config *cfg);
+/* After the pivot: the IPC namespace's mqueue filesystem on /dev/mqueue (2.15), and (2.16,
+ * --read-only) the root mount read-only.  0, or -1 after a message. */
+int scratch_mount_mqueue(void);
+int scratch_make_root_readonly(void);
 
 /* scratch_child.c (2.8): remount the bind mount at PATH read-only.  0, or -1 after a message. */
 int scratch_remount_readonly(const char *path);
@@ -72,6 +84,7 @@ int scratch_child_main(void *cfg);
 
 /* scratch_security.c */
 int scratch_drop_capabilities(void);
+int scratch_become_user(const struct scratch_config *cfg); /* --user; 0 when not asked */
 int scratch_load_seccomp(void);
 /* The Docker default capability set as a CapEff-style bit mask (for messages and tests). */
 unsigned long long scratch_default_caps_mask(void);

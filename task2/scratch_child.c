@@ -174,17 +174,39 @@ static void set_environment(const struct scratch_config *cfg)
         setenv("TERM", term_copy, 1);
 }
 
+/* Whether "/" is now the directory ROOTFS was before the pivot: the steps after the pivot
+ * (2.15, 2.16) are skipped while 2.10 is unfinished, so that they change nothing of the host's
+ * (a mount point in the host's /dev, the host's root mount). */
+static bool pivoted_into(const struct stat *rootfs)
+{
+    struct stat root;
+    return stat("/", &root) == 0 && root.st_dev == rootfs->st_dev && root.st_ino == rootfs->st_ino;
+}
+
+/* The steps in the container's own root, after the pivot. */
+static int finish_root(const struct scratch_config *cfg, const struct stat *rootfs)
+{
+    if (!pivoted_into(rootfs))
+        return 0;
+    if (scratch_mount_mqueue() < 0 || (cfg->read_only && scratch_make_root_readonly() < 0))
+        return -1;
+    return 0;
+}
+
 int scratch_child_main(void *arg)
 {
     struct scratch_config *cfg = arg;
     if (kit_gate_wait(&cfg->gate) < 0)
         return 1; /* the parent failed (and said why) or died */
-    if (bind_rootfs_and_mounts(cfg) < 0 || become_root_and_enter_cgroup_ns(cfg) < 0 ||
-        scratch_mount_system_and_pivot(cfg) < 0 || set_hostname(cfg) < 0 ||
+    struct stat rootfs;
+    if (bind_rootfs_and_mounts(cfg) < 0 || stat(".", &rootfs) < 0 ||
+        become_root_and_enter_cgroup_ns(cfg) < 0 || scratch_mount_system_and_pivot(cfg) < 0 ||
+        finish_root(cfg, &rootfs) < 0 || set_hostname(cfg) < 0 ||
         (!cfg->net_host && loopback_up() < 0))
         return 1;
     set_environment(cfg);
-    if (scratch_drop_capabilities() < 0 || scratch_load_seccomp() < 0)
+    if (scratch_drop_capabilities() < 0 || scratch_become_user(cfg) < 0 ||
+        scratch_load_seccomp() < 0)
         return 1;
     return scratch_init_run(cfg->argv);
 }

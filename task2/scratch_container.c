@@ -5,16 +5,21 @@
  * The start, in order (each step is a part of this file or of scratch_*.c):
  *   parent                                   child (PID 1 of the new PID namespace)
  *   2.5  clone() into new namespaces    ->   waits on the gate
- *   2.6  writes uid_map/gid_map (--userns)
+ *   2.6  writes uid_map/gid_map (--userns;
+ *   2.18 --rootless: the caller's own ids)
  *   2.7  creates the cgroup, sets limits,
- *        moves the child in (scratch_cgroup.c),
+ *        moves the child in (scratch_cgroup.c;
+ *        none with --rootless),
  *        opens the gate                ->   2.8  bind-mounts ROOTFS and the --mount paths
  *                                            2.9  becomes root of its user namespace, new
  *                                                 cgroup namespace
  *                                            2.10 proc, sys, dev; pivot_root; masks
  *                                                 (scratch_rootfs.c)
+ *                                            2.15 the IPC namespace's mqueue on /dev/mqueue
+ *                                            2.16 --read-only: the root mount read-only
  *                                            2.11 hostname
  *                                            2.12 capabilities down to Docker's default set
+ *                                            2.17 --user: that uid and gid, no capabilities
  *                                            2.13 no_new_privs, seccomp filter
  *        waits, reports an OOM kill,    <-   2.14 init: runs CMD, reaps, forwards signals,
  *        removes the cgroup                       exits with CMD's status
@@ -137,16 +142,47 @@ static int write_id_maps(pid_t pid, const struct scratch_config *cfg)
     /* <<< 2.6 stub: (void)pid; (void)cfg; (void)write_proc_file; return 0; */
 }
 
+static int write_rootless_id_maps(pid_t pid)
+{
+    /* >>> 2.18 --rootless: we run as an ordinary user, and the child's user namespace (2.5) is
+     *     ours.  Map container uid 0 to our own effective uid and container gid 0 to our own
+     *     effective gid, one id each; nothing else may be mapped.
+     *     Kernel rules (user_namespaces(7), "Defining user and group ID mappings: writing to
+     *     uid_map and gid_map"): a writer without CAP_SETUID in the *parent* user namespace
+     *     may write only a single line of length 1 that maps its own effective id, and only
+     *     if it created the namespace (same euid); for gid_map the namespace's setgroups must
+     *     be denied first - else an unprivileged user could drop a supplementary group that
+     *     a file's permissions use to shut it out.  The owner of a user namespace has every
+     *     capability *in* it, which is why writing the child's maps is allowed at all.
+     *     Observe: cat /proc/PID/uid_map /proc/PID/gid_map from outside; id inside. */
+    char map[64];
+    snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)geteuid());
+    if (write_proc_file(pid, "uid_map", map) < 0 ||
+        write_proc_file(pid, "setgroups", "deny") < 0)
+        return -1;
+    snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getegid());
+    return write_proc_file(pid, "gid_map", map);
+    /* <<< 2.18 stub: (void)pid; return 0; */
+}
+
 /* The container's cgroup (2.7, scratch_cgroup.c), named after our PID so two containers never
- * share one, with its limits, and the child in it - before the gate opens. */
+ * share one, with its limits, and the child in it - before the gate opens.  None with
+ * --rootless: an unprivileged user may not make groups (the parent directories are root's). */
 static int setup_cgroup(struct scratch_cgroup *cg, pid_t pid, const struct scratch_config *cfg)
 {
+    if (cfg->rootless)
+        return 0;
     char name[64];
     snprintf(name, sizeof(name), "scratch-%d", (int)getpid());
     if (scratch_cgroup_create(cg, name) < 0 || scratch_cgroup_set_limits(cg, cfg) < 0 ||
         scratch_cgroup_join(cg, pid) < 0)
         return -1;
     return 0;
+}
+
+static int remove_cgroup(struct scratch_cgroup *cg, const struct scratch_config *cfg)
+{
+    return cfg->rootless ? 0 : scratch_cgroup_remove(cg);
 }
 
 /* Wait for the container and turn its end into our exit status. */
@@ -172,10 +208,13 @@ int main(int argc, char **argv)
         kit_fail_errno("rootfs %s", cfg.rootfs);
         return 2;
     }
-    if (geteuid() != 0) {
-        kit_fail("needs root (it creates namespaces, cgroups and mounts)");
+    if (geteuid() != 0 && !cfg.rootless) {
+        kit_fail("needs root (it creates namespaces, cgroups and mounts); without root, try "
+                 "--rootless");
         return 2;
     }
+    if (cfg.rootless)
+        cfg.userns = true; /* the user namespace of 2.5, with the one-id maps of 2.18 */
     if (install_forwarding() < 0 || kit_gate_init(&cfg.gate) < 0)
         return 1;
 
@@ -186,18 +225,18 @@ int main(int argc, char **argv)
     child_pid = pid;
     block_forwarded_signals(SIG_UNBLOCK);
     static struct scratch_cgroup cg;
-    if (write_id_maps(pid, &cfg) < 0 || setup_cgroup(&cg, pid, &cfg) < 0 ||
-        kit_gate_open(&cfg.gate) < 0) {
+    int maps = cfg.rootless ? write_rootless_id_maps(pid) : write_id_maps(pid, &cfg);
+    if (maps < 0 || setup_cgroup(&cg, pid, &cfg) < 0 || kit_gate_open(&cfg.gate) < 0) {
         /* The child sees the gate close without opening (EPIPE) and exits; make sure. */
         kit_gate_close(&cfg.gate);
         kill(pid, SIGKILL);
         kit_wait_status(pid);
-        scratch_cgroup_remove(&cg);
+        remove_cgroup(&cg, &cfg);
         return 1;
     }
     int status = wait_container(pid, &cg, &cfg);
     child_pid = 0; /* reaped: its number may be reused, forward nothing more */
-    if (scratch_cgroup_remove(&cg) < 0 && status == 0)
+    if (remove_cgroup(&cg, &cfg) < 0 && status == 0)
         status = 1;
     return status;
 }

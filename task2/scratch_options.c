@@ -21,7 +21,12 @@ void scratch_usage(void)
             "  --mount SRC:DST[:ro]  bind host path SRC on DST inside (repeatable)\n"
             "  --userns[=FIRST-LAST] map container ids 0.. to host ids FIRST..LAST\n"
             "                        (default 100000-165535)\n"
-            "  --net none|host       new empty network namespace (default) or the host's\n",
+            "  --net none|host       new empty network namespace (default) or the host's\n"
+            "  --read-only           the container's root filesystem is read-only\n"
+            "  --user UID[:GID]      run CMD as this user and group of the container (GID\n"
+            "                        defaults to UID), with no capabilities\n"
+            "  --rootless            for an unprivileged caller: container root is your own\n"
+            "                        uid and gid, no cgroup (no --memory, --cpus, --pids)\n",
             kit_prog());
 }
 
@@ -77,9 +82,44 @@ static int parse_id_range(const char *text, struct scratch_config *cfg)
     return 0;
 }
 
+/* "1000" or "1000:100": container ids, below 2^32 - 1 (which means "no id" to the kernel). */
+static int parse_user(char *text, struct scratch_config *cfg)
+{
+    long uid, gid;
+    char *colon = strchr(text, ':');
+    if (colon)
+        *colon = '\0';
+    bool bad = kit_parse_count(text, 0, 0xfffffffeL, &uid) < 0 ||
+               (colon && kit_parse_count(colon + 1, 0, 0xfffffffeL, &gid) < 0);
+    if (colon)
+        *colon = ':';
+    if (bad)
+        return kit_fail("--user '%s': expected UID or UID:GID, numbers, e.g. 1000:1000", text);
+    cfg->as_user = true;
+    cfg->uid = (uid_t)uid;
+    cfg->gid = (gid_t)(colon ? gid : uid);
+    return 0;
+}
+
+/* What only the whole command line can tell. */
+static int check_combinations(const struct scratch_config *cfg)
+{
+    bool limits = cfg->memory_bytes > 0 || cfg->cpus > 0 || cfg->pids_max > 0;
+    if (cfg->rootless && cfg->userns)
+        return kit_fail("--rootless and --userns: choose one (--rootless maps your own ids)");
+    if (cfg->rootless && limits)
+        return kit_fail("--rootless: --memory, --cpus and --pids need a cgroup, which needs root");
+    if (cfg->as_user && cfg->rootless && (cfg->uid != 0 || cfg->gid != 0))
+        return kit_fail("--user with --rootless: only id 0 (your own) is mapped");
+    if (cfg->as_user && cfg->userns && (cfg->uid >= cfg->id_count || cfg->gid >= cfg->id_count))
+        return kit_fail("--user: ids up to %lu are mapped by --userns", cfg->id_count - 1);
+    return 0;
+}
+
 int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
 {
-    enum { OPT_HOSTNAME = 1, OPT_MEMORY, OPT_CPUS, OPT_PIDS, OPT_MOUNT, OPT_USERNS, OPT_NET };
+    enum { OPT_HOSTNAME = 1, OPT_MEMORY, OPT_CPUS, OPT_PIDS, OPT_MOUNT, OPT_USERNS, OPT_NET,
+           OPT_READ_ONLY, OPT_USER, OPT_ROOTLESS };
     static const struct option options[] = {
         {"hostname", required_argument, NULL, OPT_HOSTNAME},
         {"memory", required_argument, NULL, OPT_MEMORY},
@@ -88,6 +128,9 @@ int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
         {"mount", required_argument, NULL, OPT_MOUNT},
         {"userns", optional_argument, NULL, OPT_USERNS},
         {"net", required_argument, NULL, OPT_NET},
+        {"read-only", no_argument, NULL, OPT_READ_ONLY},
+        {"user", required_argument, NULL, OPT_USER},
+        {"rootless", no_argument, NULL, OPT_ROOTLESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -126,6 +169,16 @@ int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
                 return kit_fail("--net '%s': expected none or host", optarg);
             cfg->net_host = strcmp(optarg, "host") == 0;
             break;
+        case OPT_READ_ONLY:
+            cfg->read_only = true;
+            break;
+        case OPT_USER:
+            if (parse_user(optarg, cfg) < 0)
+                return -1;
+            break;
+        case OPT_ROOTLESS:
+            cfg->rootless = true;
+            break;
         case 'h':
             scratch_usage();
             exit(0);
@@ -138,6 +191,8 @@ int scratch_parse_options(int argc, char **argv, struct scratch_config *cfg)
         scratch_usage();
         return -1;
     }
+    if (check_combinations(cfg) < 0)
+        return -1;
     cfg->rootfs = argv[optind];
     cfg->argv = &argv[optind + 1];
     return 0;

@@ -1,6 +1,7 @@
 /* scratch_rootfs.c - the container's new root (part 2.10): the system filesystems it needs,
  * pivot_root into it, and what runc hides or protects.  Runs in the child, in the new root
- * (the cwd, bound on itself by 2.8), after it became root of its user namespace (2.9). */
+ * (the cwd, bound on itself by 2.8), after it became root of its user namespace (2.9).
+ * Then, in the new root: the IPC namespace's message queues (2.15), --read-only (2.16). */
 #include "scratch.h"
 
 #include <errno.h>
@@ -154,3 +155,44 @@ int scratch_mount_system_and_pivot(const struct scratch_config *cfg)
     return 0;
 }
 /* <<< 2.10 stub: int scratch_mount_system_and_pivot(const struct scratch_config *cfg) { (void)cfg; return 0; } */
+
+/* After the pivot (scratch_child.c calls these two next), in the container's own root. */
+int scratch_mount_mqueue(void)
+{
+    /* >>> 2.15 Mount the container's own POSIX message queue filesystem on /dev/mqueue (where
+     *     mq_overview(7) says it lives, and where Docker and runc mount it), with nosuid,
+     *     nodev and noexec.
+     *     Kernel rules (ipc_namespaces(7), mq_overview(7)): System V IPC objects and POSIX
+     *     message queues belong to an IPC namespace: the container got a new one in 2.5, so
+     *     its queues and the host's are already apart.  mq_open(3) needs no mount; the
+     *     filesystem is how people *see* queues (ls, cat for their state, rm to remove one).
+     *     An mqueue mount shows the queues of the IPC namespace of the process that mounts it,
+     *     so only a mount made from inside the container shows the container's: a bind of the
+     *     host's /dev/mqueue would show the host's queues.  A user namespace may mount one for
+     *     an IPC namespace it owns (--userns, --rootless).
+     *     Observe: ls -l /dev/mqueue inside after a program made a queue; cat a queue file. */
+    if (kit_make_mount_point("/dev/mqueue", true) < 0)
+        return -1;
+    if (mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return kit_fail_errno("mount mqueue on /dev/mqueue");
+    return 0;
+    /* <<< 2.15 stub: return 0; */
+}
+
+int scratch_make_root_readonly(void)
+{
+    /* >>> 2.16 --read-only: make the container's root mount read-only - that one mount: /dev,
+     *     /dev/shm, /proc, /sys and the --mount binds keep their own flags, and the host's view
+     *     of ROOTFS stays writable.
+     *     Kernel rules (mount(2) "Remounting an existing mount", mount_setattr(2)): read-only
+     *     is a flag of each mount *and* of each filesystem (its superblock).  A remount without
+     *     MS_BIND changes the filesystem: every mount of it, the host's too - run as host root
+     *     on a ROOTFS in your root filesystem, that makes the *machine's* root read-only (try
+     *     this step on a ROOTFS on a tmpfs of its own, as the walkthrough does).  With MS_BIND
+     *     it changes only the one mount, never the mounts below it; mount_setattr(2) with
+     *     AT_RECURSIVE would change those too.  Under --userns the flags the mount already
+     *     has are locked: a remount must repeat them (2.8).
+     *     Observe: awk '$5 == "/"' /proc/PID/mountinfo of a process inside, from the host. */
+    return scratch_remount_readonly("/");
+    /* <<< 2.16 stub: return 0; */
+}

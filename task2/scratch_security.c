@@ -1,14 +1,17 @@
-/* scratch_security.c - the last steps before CMD: fewer capabilities, no_new_privs, seccomp.
- * Order matters: capabilities are dropped while we still may (seccomp does not care, but the
- * bounding set needs CAP_SETPCAP), and the seccomp filter comes last, so that none of the
+/* scratch_security.c - the last steps before CMD: fewer capabilities, the --user ids,
+ * no_new_privs, seccomp.  Order matters: capabilities are dropped while we still may (the
+ * bounding set needs CAP_SETPCAP), the user changes next (it needs CAP_SETUID and CAP_SETGID,
+ * and takes every capability away), and the seccomp filter comes last, so that none of the
  * setup calls it forbids (mount, pivot_root, ...) are needed after it. */
 #include "scratch.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "kit/err.h"
 
@@ -62,6 +65,32 @@ int scratch_drop_capabilities(void)
         rc = kit_fail_errno("clear ambient capabilities");
     return rc;
     /* <<< 2.12 stub: (void)is_default_cap; return 0; */
+}
+
+int scratch_become_user(const struct scratch_config *cfg)
+{
+    /* >>> 2.17 --user UID:GID (cfg->uid, cfg->gid; nothing to do without cfg->as_user): become
+     *     that user and group for good - real, effective and saved ids - with no supplementary
+     *     group of root's left, and so with no capabilities.
+     *     Kernel rules (credentials(7); capabilities(7), "Effect of user ID changes on
+     *     capabilities"; setgroups(2)): changing ids takes CAP_SETUID / CAP_SETGID, and the
+     *     change of user takes them away - so the groups go first, the user last.  When real,
+     *     effective and saved uid all go from 0 to non-zero, the kernel empties the permitted,
+     *     effective and ambient sets (the bounding set stays as 2.12 left it); a change of the
+     *     effective uid alone keeps permitted (a saved uid 0 can become root again).
+     *     Supplementary groups are inherited: root's stay unless replaced - except under
+     *     --userns, where setgroups(2) is denied (2.6) and must not be called.
+     *     Observe: grep -E 'Uid|Gid|Groups|Cap' /proc/PID/status of CMD, from the host. */
+    if (!cfg->as_user)
+        return 0;
+    if (!cfg->userns && setgroups(0, NULL) < 0)
+        return kit_fail_errno("setgroups");
+    if (setresgid(cfg->gid, cfg->gid, cfg->gid) < 0)
+        return kit_fail_errno("setresgid %u", (unsigned)cfg->gid);
+    if (setresuid(cfg->uid, cfg->uid, cfg->uid) < 0)
+        return kit_fail_errno("setresuid %u", (unsigned)cfg->uid);
+    return 0;
+    /* <<< 2.17 stub: (void)cfg; return 0; */
 }
 
 /* Refused outright with EPERM: reboot, kernel images and modules, swap, the mount table, the

@@ -156,17 +156,32 @@ static void set_environment(const struct scratch_config *cfg)
         setenv("TERM", term_copy, 1);
 }
 
+/* The steps in the container's own root (2.15, 2.16), only once "/" is the directory ROOTFS
+ * was before the pivot: an unfinished 2.10 must not lead them to the host's /dev or root. */
+static int finish_root(const struct scratch_config *cfg, const struct stat *rootfs)
+{
+    struct stat root;
+    if (stat("/", &root) < 0 || root.st_dev != rootfs->st_dev || root.st_ino != rootfs->st_ino)
+        return 0;
+    if (scratch_mount_mqueue() < 0)
+        return -1;
+    return cfg->read_only ? scratch_make_root_readonly() : 0;
+}
+
 int scratch_child_main(void *arg)
 {
     struct scratch_config *cfg = arg;
     if (kit_gate_wait(&cfg->gate) < 0)
         return 1; /* the parent failed (and said why) or died */
-    if (bind_rootfs_and_mounts(cfg) < 0 || become_root_and_enter_cgroup_ns(cfg) < 0 ||
-        scratch_mount_system_and_pivot(cfg) < 0 || set_hostname(cfg) < 0 ||
+    struct stat rootfs;
+    if (bind_rootfs_and_mounts(cfg) < 0 || stat(".", &rootfs) < 0 ||
+        become_root_and_enter_cgroup_ns(cfg) < 0 || scratch_mount_system_and_pivot(cfg) < 0 ||
+        finish_root(cfg, &rootfs) < 0 || set_hostname(cfg) < 0 ||
         (!cfg->net_host && loopback_up() < 0))
         return 1;
     set_environment(cfg);
-    if (scratch_drop_capabilities() < 0 || scratch_load_seccomp() < 0)
+    if (scratch_drop_capabilities() < 0 || scratch_become_user(cfg) < 0 ||
+        scratch_load_seccomp() < 0)
         return 1;
     return scratch_init_run(cfg->argv);
 }

@@ -5,9 +5,11 @@
  * The start, in order (each step is a part of this file or of scratch_*.c):
  *   parent                                   child (PID 1 of the new PID namespace)
  *   2.5  clone() into new namespaces    ->   waits on the gate
- *   2.6  writes uid_map/gid_map (--userns)
+ *   2.6  writes uid_map/gid_map (--userns;
+ *   2.18 --rootless: the caller's own ids)
  *   2.7  creates the cgroup, sets limits,
- *        moves the child in (scratch_cgroup.c),
+ *        moves the child in (scratch_cgroup.c;
+ *        none with --rootless),
  *        opens the gate                ->   2.8  bind-mounts ROOTFS and the --mount paths
  *                                            2.9  becomes root of its user namespace, new
  *                                                 cgroup namespace
@@ -126,16 +128,50 @@ static int write_id_maps(pid_t pid, const struct scratch_config *cfg)
     /* <<< 2.6 stub: (void)pid; (void)cfg; (void)write_proc_file; return 0; */
 }
 
+/* Alternative 2.18: the child's /proc directory opened once, the three files written in
+ * order through openat(2) and dprintf(3). */
+static int write_rootless_id_maps(pid_t pid)
+{
+    char dir[32];
+    snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+    int procfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (procfd < 0)
+        return kit_fail_errno("open %s", dir);
+    const struct { const char *file; const char *fmt; unsigned id; } steps[] = {
+        {"uid_map", "0 %u 1\n", (unsigned)geteuid()},
+        {"setgroups", "deny", 0},
+        {"gid_map", "0 %u 1\n", (unsigned)getegid()},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+        int fd = openat(procfd, steps[i].file, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || dprintf(fd, steps[i].fmt, steps[i].id) < 0)
+            rc = kit_fail_errno("%s/%s", dir, steps[i].file);
+        if (fd >= 0 && close(fd) < 0 && rc == 0) /* proc reports a refused map here too */
+            rc = kit_fail_errno("%s/%s", dir, steps[i].file);
+    }
+    close(procfd);
+    return rc;
+}
+
 /* The container's cgroup (2.7, scratch_cgroup.c), named after our PID so two containers never
- * share one, with its limits, and the child in it - before the gate opens. */
+ * share one, with its limits, and the child in it - before the gate opens.  None with
+ * --rootless: an unprivileged user may not make groups. */
 static int setup_cgroup(struct scratch_cgroup *cg, pid_t pid, const struct scratch_config *cfg)
 {
+    if (cfg->rootless)
+        return 0;
     char name[64];
     snprintf(name, sizeof(name), "scratch-%d", (int)getpid());
     if (scratch_cgroup_create(cg, name) < 0 || scratch_cgroup_set_limits(cg, cfg) < 0 ||
         scratch_cgroup_join(cg, pid) < 0)
         return -1;
     return 0;
+}
+
+static int remove_cgroup(struct scratch_cgroup *cg, const struct scratch_config *cfg)
+{
+    return cfg->rootless ? 0 : scratch_cgroup_remove(cg);
 }
 
 /* Wait for the container and turn its end into our exit status. */
@@ -161,10 +197,13 @@ int main(int argc, char **argv)
         kit_fail_errno("rootfs %s", cfg.rootfs);
         return 2;
     }
-    if (geteuid() != 0) {
-        kit_fail("needs root (it creates namespaces, cgroups and mounts)");
+    if (geteuid() != 0 && !cfg.rootless) {
+        kit_fail("needs root (it creates namespaces, cgroups and mounts); without root, try "
+                 "--rootless");
         return 2;
     }
+    if (cfg.rootless)
+        cfg.userns = true;
     if (install_forwarding() < 0 || kit_gate_init(&cfg.gate) < 0)
         return 1;
 
@@ -175,18 +214,18 @@ int main(int argc, char **argv)
     child_pid = pid;
     block_forwarded_signals(SIG_UNBLOCK);
     static struct scratch_cgroup cg;
-    if (write_id_maps(pid, &cfg) < 0 || setup_cgroup(&cg, pid, &cfg) < 0 ||
-        kit_gate_open(&cfg.gate) < 0) {
+    int maps = cfg.rootless ? write_rootless_id_maps(pid) : write_id_maps(pid, &cfg);
+    if (maps < 0 || setup_cgroup(&cg, pid, &cfg) < 0 || kit_gate_open(&cfg.gate) < 0) {
         /* The child sees the gate close without opening (EPIPE) and exits; make sure. */
         kit_gate_close(&cfg.gate);
         kill(pid, SIGKILL);
         kit_wait_status(pid);
-        scratch_cgroup_remove(&cg);
+        remove_cgroup(&cg, &cfg);
         return 1;
     }
     int status = wait_container(pid, &cg, &cfg);
     child_pid = 0; /* reaped: its number may be reused, forward nothing more */
-    if (scratch_cgroup_remove(&cg) < 0 && status == 0)
+    if (remove_cgroup(&cg, &cfg) < 0 && status == 0)
         status = 1;
     return status;
 }

@@ -114,3 +114,37 @@ int scratch_mount_system_and_pivot(const struct scratch_config *cfg)
 {
     return system_mounts(cfg->userns) < 0 || pivot() < 0 || masks() < 0 ? -1 : 0;
 }
+
+/* Alternative 2.15: the new mount API - fsopen(2) an mqueue filesystem context (it takes the
+ * IPC namespace of the caller), fsmount(2) it with the three flags as mount attributes, and
+ * move_mount(2) the detached mount onto /dev/mqueue. */
+int scratch_mount_mqueue(void)
+{
+    if (mkdir("/dev/mqueue", 0755) < 0 && errno != EEXIST)
+        return kit_fail_errno("mkdir /dev/mqueue");
+    int fs = (int)syscall(SYS_fsopen, "mqueue", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return kit_fail_errno("fsopen mqueue");
+    int mnt = -1;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+        mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                           MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    int rc = mnt < 0 ? kit_fail_errno("make an mqueue mount") : 0;
+    if (rc == 0 && syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/dev/mqueue",
+                           MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        rc = kit_fail_errno("move_mount onto /dev/mqueue");
+    if (mnt >= 0)
+        close(mnt);
+    close(fs);
+    return rc;
+}
+
+/* Alternative 2.16: mount_setattr(2) on "/" alone (no AT_RECURSIVE): it sets only the
+ * attribute it names, so the locked flags of a user namespace stay as they are. */
+int scratch_make_root_readonly(void)
+{
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
+        return kit_fail_errno("mount_setattr / read-only");
+    return 0;
+}

@@ -9,6 +9,8 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <grp.h>
+#include <unistd.h>
 
 #include "kit/err.h"
 
@@ -62,6 +64,21 @@ int scratch_drop_capabilities(void)
         rc = kit_fail_errno("clear ambient capabilities");
     return rc;
     /* <<< 2.12 stub: (void)is_default_cap; return 0; */
+}
+
+/* Alternative 2.17: the POSIX calls - setgroups to the one group (where allowed), then
+ * setgid(2) and setuid(2), which with CAP_SETGID / CAP_SETUID set real, effective and saved
+ * ids all three. */
+int scratch_become_user(const struct scratch_config *cfg)
+{
+    if (!cfg->as_user)
+        return 0;
+    gid_t only = cfg->gid;
+    if (!cfg->userns && setgroups(1, &only) != 0)
+        return kit_fail_errno("setgroups %u", (unsigned)only);
+    if (setgid(cfg->gid) != 0 || setuid(cfg->uid) != 0)
+        return kit_fail_errno("become %u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
+    return 0;
 }
 
 /* Refused outright with EPERM: reboot, kernel images and modules, swap, the mount table, the
