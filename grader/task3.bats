@@ -731,12 +731,13 @@ END
     local n=$$$RANDOM
     busybox_image img "RUN echo a > /was$n; echo x > /etc/x$n" "RUN rm /was$n"
     start_detached img t3-wh sleep 1000
-    run_t 10 "$COND" exec t3-wh -- sh -c "rm /etc/x$n; echo back > /was$n"
+    run_t 10 "$COND" exec t3-wh -- sh -c "rm /etc/x$n; echo back > /was$n; mknod /dev$n c 1 3"
     expect_eq "type and device of upper/etc/x$n" "character special file 0:0" \
         "$(stat -c '%F %t:%T' "$CONDUCTOR_ROOT/containers/t3-wh/upper/etc/x$n" 2>&1)" "(the container's rm made a whiteout)"
     diff_lines t3-wh
-    expect_eq "conductor diff t3-wh (sorted), while it runs" "$(printf 'A /was%s\nC /etc\nD /etc/x%s' "$n" "$n")" "$output" \
-        "a character device 0:0 in upper is a deletion; a whiteout in an image layer deletes there too, so /was$n is new again"
+    expect_eq "conductor diff t3-wh (sorted), while it runs" \
+        "$(printf 'A /dev%s\nA /was%s\nC /etc\nD /etc/x%s' "$n" "$n" "$n")" "$output" \
+        "only a character device 0:0 in upper is a deletion (a new device 1:3 is not); a whiteout in an image layer deletes there too, so /was$n is new again"
 }
 
 @test "3.i conductor diff: a replaced directory (rm -rf, mkdir) is C, and what it hid of the image D [2]" {

@@ -218,9 +218,9 @@ int parse_user(const char *text, struct hardening *h);
 int hardening_format(const struct hardening *h, char *buf, size_t len);
 /* H from the config file CONFIG (none given: all false).  0, or -1 after a message. */
 int hardening_load(const char *config, struct hardening *h);
-/* 3.g: ROOT (the container's overlay, before pivot_root) and the files bound on it read-only,
- * a tmpfs on ROOT/tmp.  0, or -1 after a message. */
-int make_root_read_only(const char *root);
+/* 3.g: in the container, after pivot_root: "/" and the files bound on it read-only, a tmpfs
+ * on /tmp.  0, or -1 after a message. */
+int make_root_read_only(void);
 /* 3.h: UID and GID for good, no supplementary groups (as root, before exec).  0, or -1. */
 int become_user(uid_t uid, gid_t gid);
 

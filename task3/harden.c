@@ -71,38 +71,34 @@ int hardening_load(const char *config, struct hardening *h)
     return rc;
 }
 
-/* >>> 3.g Make the container's root read-only (run --read-only).  make_root (3.a) has mounted
- *     everything on ROOT; this runs before enter_root, so ROOT is still a path here.  Wanted:
- *     ROOT read-only, and so the two files make_root bound on it (ROOT/etc/hostname and
- *     ROOT/etc/resolv.conf), while ROOT/tmp is a fresh tmpfs (mode 1777, like the /tmp of every
- *     base; make the directory if the image has none) where programs can still write.
+/* >>> 3.g Make the container's root read-only (run --read-only).  This runs in the container
+ *     right after enter_root (3.a): "/" is the overlay make_root mounted.  Wanted: "/"
+ *     read-only, and so the two files make_root bound on it (/etc/hostname and
+ *     /etc/resolv.conf), while /tmp is a fresh tmpfs (mode 1777, like the /tmp of every base;
+ *     make the directory if the image has none) where programs can still write.
  *     Kernel rules (mount(2): "Remounting an existing mount", "Creating a bind mount"):
  *     read-only is a flag of each *mount* (the 6th field of /proc/PID/mountinfo), not of a
- *     directory tree: a mount made on ROOT has flags of its own.  A remount with MS_BIND
+ *     directory tree: a mount made on "/" has flags of its own.  A remount with MS_BIND
  *     changes only that one mount's flags; without MS_BIND it reconfigures the *filesystem*
  *     under every mount of it - for a bound file that is the host's own disk, read-only for
- *     the whole machine.  Nothing can be created on ROOT once it is read-only.
+ *     the whole machine.  Nothing can be created on "/" once it is read-only.
  *     Returns 0, or -1 after a message (kit_fail_errno).
  *     Observe, from the host: grep ' / ' /proc/PID/mountinfo; touch /proc/PID/root/x */
-int make_root_read_only(const char *root)
+int make_root_read_only(void)
 {
-    char path[PATH_MAX];
     /* First the tmpfs: its mount point may have to be made, which a read-only root forbids. */
-    snprintf(path, sizeof(path), "%s/tmp", root);
-    if (mkdir(path, 01777) < 0 && errno != EEXIST)
-        return kit_fail_errno("mkdir %s", path);
-    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-        return kit_fail_errno("mount a tmpfs on %s", path);
+    if (mkdir("/tmp", 01777) < 0 && errno != EEXIST)
+        return kit_fail_errno("mkdir /tmp");
+    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        return kit_fail_errno("mount a tmpfs on /tmp");
     /* Then the root and the binds on it, each its own mount with its own flags. */
-    static const char *const mounts[] = {"", "/etc/hostname", "/etc/resolv.conf"};
-    for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
-        snprintf(path, sizeof(path), "%s%s", root, mounts[i]);
-        if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-            return kit_fail_errno("remount %s read-only", path);
-    }
+    static const char *const mounts[] = {"/", "/etc/hostname", "/etc/resolv.conf"};
+    for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
+        if (mount(NULL, mounts[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+            return kit_fail_errno("remount %s read-only", mounts[i]);
     return 0;
 }
-/* <<< 3.g stub: int make_root_read_only(const char *root) { (void)root; return kit_fail("--read-only: not implemented (3.g)"); } */
+/* <<< 3.g stub: int make_root_read_only(void) { return kit_fail("--read-only: not implemented (3.g)"); } */
 
 /* >>> 3.h Become user UID, group GID (run --user, and each exec of such a container), for
  *     good: the real, effective, saved and filesystem ids all (the Uid: and Gid: lines of

@@ -219,7 +219,7 @@ static int container_init(void *arg)
     char root[PATH_MAX];
     snprintf(root, sizeof(root), "%s/root", s->c->dir);
     if (kit_gate_wait(&s->gate) < 0 || make_root(s, root) < 0 || bind_terminal(root) < 0 ||
-        (s->hard->read_only && make_root_read_only(root) < 0) || enter_root(s, root) < 0 ||
+        enter_root(s, root) < 0 || (s->hard->read_only && make_root_read_only() < 0) ||
         kit_mask_proc_and_sys() < 0)
         return setup_failed(s);
     const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
