@@ -63,12 +63,14 @@ layer_count() { find "$CONDUCTOR_ROOT/cache/layers" -mindepth 1 -maxdepth 1 | wc
 # init_pid NAME : the host PID of the container's PID 1 (the PID column of `conductor ps`).
 init_pid() { cond ps | awk -v n="$1" '$1 == n { print $(NF - 2) }'; }
 
-# start_detached IMAGE NAME [CMD...] : run -d, check it is running; sets $pid.
+# [RUN_OPTS="--read-only ..."] start_detached IMAGE NAME [CMD...] : run -d (with RUN_OPTS),
+# check it is running; sets $pid.
 start_detached() {
     local image=$1 name=$2
     shift 2
-    run_t 20 "$COND" run -d "$image" "$name" -- "$@"
-    expect_status 0 "conductor run -d $image $name should start the container"
+    # shellcheck disable=SC2086
+    run_t 20 "$COND" run -d ${RUN_OPTS:-} "$image" "$name" -- "$@"
+    expect_status 0 "conductor run -d ${RUN_OPTS:+$RUN_OPTS }$image $name should start the container"
     pid=$(init_pid "$name")
     [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null ||
         fail_hint "a running PID 1 for $name in 'conductor ps'" "'$pid'" \
@@ -614,9 +616,7 @@ status_ids() { grep -E '^(Uid|Gid|Groups|CapPrm|CapEff):' "/proc/$1/status" | tr
 
 @test "3.g conductor run --read-only: / and the files bound on it are read-only mounts, writes fail with EROFS [3]" {
     busybox_image img
-    run_t 20 "$COND" run -d --read-only img t3-ro -- sleep 1000
-    expect_status 0 "run -d --read-only should start the container"
-    pid=$(init_pid t3-ro)
+    RUN_OPTS="--read-only" start_detached img t3-ro sleep 1000
     local mp
     for mp in / /etc/hostname /etc/resolv.conf; do
         expect_match "the mount on $mp in the container's mountinfo" "^ro " "$(mount_mode "$pid" "$mp")" \
@@ -636,18 +636,16 @@ status_ids() { grep -E '^(Uid|Gid|Groups|CapPrm|CapEff):' "/proc/$1/status" | tr
 
 @test "3.g conductor run --read-only: /tmp is a writable tmpfs of the container's own, /dev/shm still writable [2]" {
     busybox_image img
-    run_t 20 "$COND" run -d --read-only img t3-rotmp -- sleep 1000
-    expect_status 0 "run -d --read-only should start the container"
-    pid=$(init_pid t3-rotmp)
+    RUN_OPTS="--read-only" start_detached img t3-rotmp sleep 1000
     expect_eq "the mount on /tmp in the container's mountinfo" "rw tmpfs" "$(mount_mode "$pid" /tmp)" \
-        "a tmpfs on ROOT/tmp, mounted while its mount point can still be made"
+        "a tmpfs on /tmp, mounted while its mount point can still be made"
     local f=scratch-$$-$RANDOM
     expect_eq "creating /tmp/$f in the container" OK "$(open_errno "/proc/$pid/root/tmp/$f")" \
         "programs need a place to write: the tmpfs stays writable"
     expect_eq "creating /dev/shm/$f in the container" OK "$(open_errno "/proc/$pid/root/dev/shm/$f")" \
         "only the root and its bound files turn read-only: the mounts on it keep their own flags"
     [ ! -e "$CONDUCTOR_ROOT/containers/t3-rotmp/upper/tmp/$f" ] ||
-        fail_hint "the file in the tmpfs, not in the upper dir" "upper/tmp/$f" "mount the tmpfs on ROOT/tmp"
+        fail_hint "the file in the tmpfs, not in the upper dir" "upper/tmp/$f" "mount the tmpfs on /tmp"
     run_t 20 "$COND" run img t3-rw -- sh -c "echo x > /$f && echo wrote"
     expect_eq "a write to / without --read-only" wrote "$output" "only --read-only makes the root read-only"
 }
@@ -669,17 +667,15 @@ status_ids() { grep -E '^(Uid|Gid|Groups|CapPrm|CapEff):' "/proc/$1/status" | tr
     expect_eq "CapPrm: and CapEff: of PID 1" "CapPrm: 0000000000000000 CapEff: 0000000000000000" \
         "$(grep ^Cap <<<"$ids" | tr '\n' ' ' | sed 's/ $//')" \
         "the kernel clears the capabilities when every uid leaves 0 (capabilities(7)); seteuid alone keeps them permitted"
-    run_t 20 "$COND" run -d --user 4321 img t3-user2 -- sleep 1000
-    expect_status 0 "run -d --user 4321 should start"
-    ids=$(status_ids "$(init_pid t3-user2)")
+    RUN_OPTS="--user 4321" start_detached img t3-user2 sleep 1000
+    ids=$(status_ids "$pid")
     expect_eq "Uid: and Gid: with --user 4321" "Uid: 4321 4321 4321 4321 Gid: 0 0 0 0" \
         "$(grep -E '^(Uid|Gid):' <<<"$ids" | tr '\n' ' ' | sed 's/ $//')" "without GID the group is 0, as Docker's"
 }
 
 @test "3.h conductor run --user: files it makes are the user's, root's stay out of reach, exec runs as the user too [2]" {
     busybox_image img
-    run_t 20 "$COND" run -d --user 1234:2345 img t3-userx -- sleep 1000
-    expect_status 0 "run -d --user should start the container"
+    RUN_OPTS="--user 1234:2345" start_detached img t3-userx sleep 1000
     local f=mine-$$-$RANDOM upper="$CONDUCTOR_ROOT/containers/t3-userx/upper"
     run_t 10 "$COND" exec t3-userx -- sh -c "echo x > /tmp/$f; echo x >> /etc/passwd; echo done"
     expect_match "exec's output" "done" "$output" "exec runs the command in a --user container"
