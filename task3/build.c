@@ -38,7 +38,7 @@ static int make_busybox_layer(const char *layer)
     snprintf(root, sizeof(root), "%s/rootfs", tmp);
     int rc = kit_busybox_rootfs(root);
     static const char *const mount_points[] = {"etc/hostname", "etc/resolv.conf"};
-    for (size_t i = 0; rc == 0 && i < 2; i++) {
+    for (size_t i = 0; rc == 0 && i < sizeof(mount_points) / sizeof(mount_points[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", root, mount_points[i]);
         rc = kit_make_mount_point(path, false);
     }

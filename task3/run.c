@@ -7,9 +7,10 @@
  *   3. clone(2) with new UTS, PID, mount, network and IPC namespaces; the child waits at a gate
  *      until the parent has put it in the cgroup (and networking has wired its netns);
  *   4. the child mounts the overlay of the image's layers + its upper dir on root/, proc, sys,
- *      a minimal /dev, /etc/hostname and /etc/resolv.conf (--read-only: all of it read-only
- *      but a tmpfs /tmp, harden.c), sets the hostname, pivot_roots into root/ and execs the
- *      command (--user: as that user): the command is PID 1 of the new PID namespace;
+ *      a minimal /dev, /etc/hostname and /etc/resolv.conf, sets the hostname, pivot_roots
+ *      into root/ (--read-only: then the root and those two files read-only, a tmpfs on
+ *      /tmp: harden.c) and execs the command (--user: as that user): the command is PID 1 of
+ *      the new PID namespace;
  *   5. the parent (the conductor itself, or with -d a detached monitor) waits for PID 1 and
  *      records its exit code, which `ps` shows (or, with --rm, removes the container).
  *      A container that never started is removed at once: its name stays free.
