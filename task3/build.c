@@ -23,17 +23,25 @@
 #include "conductorfile.h"
 #include "kit/busybox.h"
 #include "kit/err.h"
+#include "kit/rootfs.h"
 #include "kit/run.h"
 
 /* The busybox base, made in our tmp/ (which the next conductor removes if we are killed) and
- * renamed into LAYER.  Another build may have renamed its own there first: then use that. */
+ * renamed into LAYER.  Another build may have renamed its own there first: then use that.
+ * It holds the files run binds on (etc/hostname, etc/resolv.conf), empty, as a debootstrapped
+ * base does: a container that changes nothing then has nothing in its upper dir (diff). */
 static int make_busybox_layer(const char *layer)
 {
-    char tmp[PATH_MAX], root[PATH_MAX];
+    char tmp[PATH_MAX], root[PATH_MAX], path[PATH_MAX];
     if (state_tmpdir(tmp) < 0)
         return -1;
     snprintf(root, sizeof(root), "%s/rootfs", tmp);
     int rc = kit_busybox_rootfs(root);
+    static const char *const mount_points[] = {"etc/hostname", "etc/resolv.conf"};
+    for (size_t i = 0; rc == 0 && i < sizeof(mount_points) / sizeof(mount_points[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", root, mount_points[i]);
+        rc = kit_make_mount_point(path, false);
+    }
     if (rc == 0 && rename(root, layer) < 0 && errno != EEXIST && errno != ENOTEMPTY)
         rc = kit_fail_errno("rename %s to %s", root, layer);
     remove_tree(tmp);

@@ -205,6 +205,28 @@ char **container_environment(const struct image *img, const char *hostname);
  * it exits.  Call it inside the container's mount namespace and root.  Its exit status. */
 int exec_in_pty(void (*child)(void *), void *arg);
 
+/* ---- hardening (harden.c): run --read-only and --user, kept in the container's config ---- */
+struct hardening {
+    bool read_only; /* --read-only */
+    bool user_set;  /* --user given: uid and gid below */
+    uid_t uid;
+    gid_t gid;
+};
+/* --user's "UID" or "UID:GID" (numbers; GID 0 when left out) into H: 0, or -1 after a message. */
+int parse_user(const char *text, struct hardening *h);
+/* H as config lines ("readonly=1", "user=UID:GID") into BUF: 0, or -1 if they do not fit. */
+int hardening_format(const struct hardening *h, char *buf, size_t len);
+/* H from the config file CONFIG (none given: all false).  0, or -1 after a message. */
+int hardening_load(const char *config, struct hardening *h);
+/* 3.g: in the container, after pivot_root: "/" and the files bound on it read-only, a tmpfs
+ * on /tmp.  0, or -1 after a message. */
+int make_root_read_only(void);
+/* 3.h: UID and GID for good, no supplementary groups (as root, before exec).  0, or -1. */
+int become_user(uid_t uid, gid_t gid);
+
+/* ---- diff (diff.c): `conductor diff NAME`, the container's upper dir as A/C/D lines ---- */
+int cmd_diff(int argc, char **argv);
+
 /* Hooks for the networking commands (engineer D, task 3.c).  The defaults here are weak and do
  * nothing; cmd_network.c may define the real ones.  on_start runs after the container's init
  * exists (its netns is /proc/PID/ns/net) and before its command starts; teardown runs in stop. */

@@ -101,14 +101,16 @@ static int exec_name_index(int argc, char **argv)
     return i;
 }
 
-/* What the forked child runs, and where. */
+/* What the forked child runs, where, and as whom. */
 struct exec_target {
     const struct image *img;
     const char *name;
     char **cmd;
+    struct hardening hard; /* the container's --user applies to exec too, as in Docker */
 };
 
-/* The forked child: the container's WORKDIR, then the command, nothing of ours inherited.
+/* The forked child: the container's WORKDIR and user, then the command, nothing of ours
+ * inherited.
  * 127 if the command is not found, 126 if it cannot be executed, as a shell (and Docker). */
 static void exec_child(void *arg)
 {
@@ -117,6 +119,8 @@ static void exec_child(void *arg)
     const char *workdir = t->img->workdir[0] ? t->img->workdir : "/";
     if (chdir(workdir) < 0)
         kit_fail_errno("chdir %s", workdir);
+    if (t->hard.user_set && become_user(t->hard.uid, t->hard.gid) < 0)
+        _exit(125);
     char **env = container_environment(t->img, t->name);
     if (kit_exec_prepare(NULL, 0) < 0) {
         kit_fail_errno("reset fds and signals before exec");
@@ -147,10 +151,12 @@ int cmd_exec(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/image", c.dir);
     if (image_read(path, &img) < 0)
         return kit_fail_errno("%s", path), 125;
-    if (join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
+    struct exec_target t = {.img = &img, .name = name};
+    snprintf(path, sizeof(path), "%s/config", c.dir);
+    if (hardening_load(path, &t.hard) < 0 || join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
         return 125;
     char *shell[] = {"/bin/sh", NULL}, *bash[] = {"/bin/bash", NULL};
-    struct exec_target t = {&img, name, shell};
+    t.cmd = shell;
     if (first < argc)
         t.cmd = argv + first;
     else if (access("/bin/bash", X_OK) == 0)

@@ -1,5 +1,5 @@
-/* run.c - `conductor run [-d] [--rm] [-it] [--memory M] [--cpus F] [--pids N] IMAGE NAME
- *          [--] [CMD...]`.
+/* run.c - `conductor run [-d] [--rm] [-it] [--memory M] [--cpus F] [--pids N] [--read-only]
+ *          [--user UID[:GID]] IMAGE NAME [--] [CMD...]`.
  *
  * What happens, step by step (the shell commands each step matches are in docs/task3.md):
  *   1. state: containers/NAME/ with its own empty upper/ and work/ (made in tmp/, renamed);
@@ -8,7 +8,9 @@
  *      until the parent has put it in the cgroup (and networking has wired its netns);
  *   4. the child mounts the overlay of the image's layers + its upper dir on root/, proc, sys,
  *      a minimal /dev, /etc/hostname and /etc/resolv.conf, sets the hostname, pivot_roots
- *      into root/ and execs the command: the command is PID 1 of the new PID namespace;
+ *      into root/ (--read-only: then the root and those two files read-only, a tmpfs on
+ *      /tmp: harden.c) and execs the command (--user: as that user): the command is PID 1 of
+ *      the new PID namespace;
  *   5. the parent (the conductor itself, or with -d a detached monitor) waits for PID 1 and
  *      records its exit code, which `ps` shows (or, with --rm, removes the container).
  *      A container that never started is removed at once: its name stays free.
@@ -47,6 +49,7 @@ struct start_spec {
     const struct container *c;
     const struct image *img;
     char **cmd;             /* NULL: the image's CMD, else /bin/bash, else /bin/sh */
+    const struct hardening *hard; /* --read-only, --user */
     struct kit_gate gate;   /* parent -> child: you are in the cgroup, go on */
     int report_fd;          /* child -> parent: one byte if the setup failed (close-on-exec) */
 };
@@ -217,13 +220,16 @@ static int container_init(void *arg)
     char root[PATH_MAX];
     snprintf(root, sizeof(root), "%s/root", s->c->dir);
     if (kit_gate_wait(&s->gate) < 0 || make_root(s, root) < 0 || bind_terminal(root) < 0 ||
-        enter_root(s, root) < 0 || kit_mask_proc_and_sys() < 0)
+        enter_root(s, root) < 0 || (s->hard->read_only && make_root_read_only() < 0) ||
+        kit_mask_proc_and_sys() < 0)
         return setup_failed(s);
     const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
     if (chdir(workdir) < 0) {
         kit_fail_errno("chdir %s", workdir);
         return setup_failed(s);
     }
+    if (s->hard->user_set && become_user(s->hard->uid, s->hard->gid) < 0)
+        return setup_failed(s);
     char **env = container_environment(s->img, s->c->name);
     char *bash[] = {"/bin/bash", NULL}, *sh[] = {"/bin/sh", NULL};
     char *const *cmd = s->cmd ? s->cmd : s->img->ncmd > 0 ? s->img->cmd : NULL;
@@ -303,11 +309,11 @@ static void record_exit(const struct container *c, pid_t pid, int status)
  * to the exit status `run` reports: the child's 126/127 (command not executable / not
  * found), else 125 (conductor failed), as Docker does. */
 static pid_t start_and_record(struct container *c, const struct image *img, char **cmd,
-                              struct kit_cgroup *cg, int *failed)
+                              const struct hardening *hard, struct kit_cgroup *cg, int *failed)
 {
     *failed = 125;
     int report[2];
-    struct start_spec s = {.c = c, .img = img, .cmd = cmd};
+    struct start_spec s = {.c = c, .img = img, .cmd = cmd, .hard = hard};
     if (kit_gate_init(&s.gate) < 0 || pipe2(report, O_CLOEXEC) < 0)
         return kit_fail_errno("pipe");
     s.report_fd = report[1];
@@ -351,6 +357,7 @@ struct run_options {
     long long memory; /* -1: no limit */
     double cpus;      /* -1: no limit */
     long pids;        /* -1: no limit */
+    struct hardening hard; /* --read-only, --user */
     const char *image, *name;
     char **cmd;       /* NULL: the image's CMD */
 };
@@ -378,7 +385,8 @@ static int parse_limit(int opt, const char *arg, struct run_options *o)
     }
 }
 
-/* run [-d] [--rm] [-i] [-t] [--memory M] [--cpus F] [--pids N] IMAGE NAME [--] [CMD...]
+/* run [-d] [--rm] [-i] [-t] [--memory M] [--cpus F] [--pids N] [--read-only] [-u|--user U[:G]]
+ *     IMAGE NAME [--] [CMD...]
  * (-i and -t are accepted for Docker's habits: the terminal is the container's whenever
  * stdin is one).  0, or the exit status for bad input. */
 static int parse_run_options(int argc, char **argv, struct run_options *o)
@@ -388,17 +396,24 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         {"interactive", no_argument, NULL, 'i'},    {"tty", no_argument, NULL, 't'},
         {"memory", required_argument, NULL, 'm'},   {"cpus", required_argument, NULL, 'c'},
         {"pids", required_argument, NULL, 'p'},     {"pids-limit", required_argument, NULL, 'p'},
+        {"read-only", no_argument, NULL, 'R'},      {"user", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct run_options){.memory = -1, .cpus = -1, .pids = -1};
     int opt, rc;
     optind = 1;
     opterr = 1;
-    while ((opt = getopt_long(argc, argv, "+ditm:", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+ditm:u:", options, NULL)) != -1) {
         if (opt == 'd')
             o->detach = true;
         else if (opt == 'r')
             o->remove = true;
+        else if (opt == 'R')
+            o->hard.read_only = true;
+        else if (opt == 'u') {
+            if (parse_user(optarg, &o->hard) < 0)
+                return 2;
+        }
         else if (opt == 'i' || opt == 't')
             continue;
         else if (opt == 'm' || opt == 'c' || opt == 'p') {
@@ -421,7 +436,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 }
 
 /* Step 2: the cgroup with its limits, its paths recorded in config for `exec` and `stop`
- * (which may run from another cgroup than ours).  NULL after a message. */
+ * (which may run from another cgroup than ours), with --read-only and --user (for `exec`).
+ * NULL after a message. */
 static struct kit_cgroup *create_cgroup(const struct container *c, const struct image *img,
                                         const struct run_options *o)
 {
@@ -443,7 +459,9 @@ static struct kit_cgroup *create_cgroup(const struct container *c, const struct 
             if (dir && n < (int)sizeof(text))
                 n += snprintf(text + n, sizeof(text) - (size_t)n, "cgroup=%s\n", dir);
         }
-        ok = n < (int)sizeof(text) && write_text(c->dir, "config", text) == 0;
+        ok = n < (int)sizeof(text) &&
+             hardening_format(&o->hard, text + n, sizeof(text) - (size_t)n) == 0 &&
+             write_text(c->dir, "config", text) == 0;
     }
     if (!ok) {
         kit_fail("container %s: cgroup setup failed", c->name);
@@ -481,7 +499,7 @@ static void monitor_container(struct container *c, const struct image *img,
     if (kit_exec_prepare(&ready, 1) < 0)
         _exit(125);
     int failed;
-    pid_t pid = start_and_record(c, img, o->cmd, cg, &failed);
+    pid_t pid = start_and_record(c, img, o->cmd, &o->hard, cg, &failed);
     char byte = pid > 0 ? 'y' : (char)failed;
     if (write(ready, &byte, 1) < 0) {
         /* the caller is gone; the container runs anyway */
@@ -612,7 +630,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     int failed;
-    pid_t pid = start_and_record(&c, &img, o.cmd, cg, &failed);
+    pid_t pid = start_and_record(&c, &img, o.cmd, &o.hard, cg, &failed);
     kit_cgroup_free(cg);
     if (pid < 0) {
         remove_container(c.name, true);

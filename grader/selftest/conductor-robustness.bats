@@ -137,6 +137,38 @@ in_terminal() {
     done
 }
 
+@test "bad --user and --read-only are refused with exit 2 and a message, and create nothing" {
+    local bad
+    for bad in abc '' -1 1: :1 1:2:3 4294967295 99999999999999999999 1:x ' 1' root 0x10; do
+        run_t 20 "$COND" run --user "$bad" bb usr true
+        expect_status 2 "run --user '$bad' must be refused as bad usage"
+        expect_match "message" "^conductor: --user" "$output" "run --user '$bad': say which option is wrong"
+        [ ! -e "$CONDUCTOR_ROOT/containers/usr" ] ||
+            fail_hint "no container usr" "containers/usr exists" "run --user '$bad' changed state"
+    done
+    run_t 20 "$COND" run --read-only=yes bb usr true
+    expect_status 2 "--read-only takes no value"
+    expect_match "message" "usage: conductor run" "$output" "show the usage"
+    [ ! -e "$CONDUCTOR_ROOT/containers/usr" ] || fail_hint "no container usr" "it exists" "changed state"
+    run_t 20 "$COND" run -u 0:0 --read-only --rm bb usr true
+    expect_status 0 "-u 0:0 (Docker's short form, root as a number) with --read-only"
+}
+
+@test "diff: exit 1 for a container that does not exist, 2 for bad usage; a --rm one is gone" {
+    run_t 20 "$COND" diff nosuch
+    expect_status 1 "diff of no such container"
+    expect_match "message" "^conductor: no such container: nosuch" "$output" "say so"
+    local args
+    for args in "" "a b" "-x"; do
+        # shellcheck disable=SC2086
+        run_t 20 "$COND" diff $args
+        expect_status 2 "diff $args is bad usage" || return 1
+    done
+    run_t 20 "$COND" run --rm bb dgone sh -c 'echo x > /x'
+    run_t 20 "$COND" diff dgone
+    expect_status 1 "a --rm container leaves nothing to diff"
+}
+
 @test "invalid names exit 2 in every command, shown escaped" {
     local cmd name=$'bad\nname\e[31m'
     for cmd in "run bb" "exec" "stop" "rm" "logs" "addnetwork" "build"; do

@@ -1,4 +1,4 @@
-/* exec.c - `conductor exec NAME [-- CMD ARGS...]`: run another process inside a running
+/* exec.c - `conductor exec [-it] NAME [--] [CMD ARGS...]`: run another process inside a running
  * container, as `nsenter --target PID --all` + `chroot` would.
  *
  * setns(2) moves the caller into one namespace of another process.  The PID namespace is the
@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "kit/err.h"
 #include "kit/exec.h"
@@ -77,43 +77,90 @@ static int join_container(pid_t pid)
     return 0;
 }
 
+/* exec [-i] [-t] NAME [--] [CMD ARGS...]: the index of NAME in ARGV, or -1 for bad usage.
+ * -i and -t are accepted for Docker's habits (the command gets a terminal whenever stdin is
+ * one); "--" is optional, as in the assignment's `exec NAME /bin/bash`. */
+static int exec_name_index(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-t") == 0 ||
+                        strcmp(argv[i], "-it") == 0 || strcmp(argv[i], "-ti") == 0))
+        i++;
+    if (i >= argc || argv[i][0] == '-')
+        return -1;
+    if (i + 1 < argc && strcmp(argv[i + 1], "--") == 0 && i + 2 == argc)
+        return -1; /* "--" and nothing after it */
+    return i;
+}
+
+/* What the forked child runs, where, and as whom. */
+struct exec_target {
+    const struct image *img;
+    const char *name;
+    char **cmd;
+    struct hardening hard; /* the container's --user applies to exec too, as in Docker */
+};
+
+/* The forked child: the container's WORKDIR and user, then the command, nothing of ours
+ * inherited.
+ * 127 if the command is not found, 126 if it cannot be executed, as a shell (and Docker). */
+static void exec_child(void *arg)
+{
+    const struct exec_target *t = arg;
+    char **cmd = t->cmd;
+    const char *workdir = t->img->workdir[0] ? t->img->workdir : "/";
+    if (chdir(workdir) < 0)
+        kit_fail_errno("chdir %s", workdir);
+    if (t->hard.user_set && become_user(t->hard.uid, t->hard.gid) < 0)
+        _exit(125);
+    char **env = container_environment(t->img, t->name);
+    if (kit_exec_prepare(NULL, 0) < 0) {
+        kit_fail_errno("reset fds and signals before exec");
+        _exit(125);
+    }
+    execvpe(cmd[0], cmd, env);
+    int err = errno;
+    kit_fail_errno("exec %s", cmd[0]);
+    _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
+}
+
 int cmd_exec(int argc, char **argv)
 {
-    if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--") != 0 || argc == 3)))
+    int at = exec_name_index(argc, argv);
+    if (at < 0)
         return usage_error(argv[0]);
-    const char *name = argv[1];
+    const char *name = argv[at];
     if (!valid_name("container", name))
-        return 1;
+        return 2;
+    int first = at + 1 < argc && strcmp(argv[at + 1], "--") == 0 ? at + 2 : at + 1;
     struct container c;
     if (container_load(name, &c) < 0)
-        return kit_fail("no such container: %s", name), 1;
+        return kit_fail("no such container: %s", name), 125;
     if (!c.running)
-        return kit_fail("container %s is not running", name), 1;
+        return kit_fail("container %s is not running", name), 125;
     struct image img;
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/image", c.dir);
     if (image_read(path, &img) < 0)
-        return kit_fail_errno("%s", path), 1;
-    if (join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
-        return 1;
+        return kit_fail_errno("%s", path), 125;
+    struct exec_target t = {.img = &img, .name = name};
+    snprintf(path, sizeof(path), "%s/config", c.dir);
+    if (hardening_load(path, &t.hard) < 0 || join_cgroups(&c) < 0 || join_container(c.init_pid) < 0)
+        return 125;
     char *shell[] = {"/bin/sh", NULL}, *bash[] = {"/bin/bash", NULL};
-    char **cmd = argc > 3 ? argv + 3 : access("/bin/bash", X_OK) == 0 ? bash : shell;
+    t.cmd = shell;
+    if (first < argc)
+        t.cmd = argv + first;
+    else if (access("/bin/bash", X_OK) == 0)
+        t.cmd = bash;
+    /* From a terminal, a pty of the container's own (exec_pty.c), as docker exec -it. */
+    if (isatty(STDIN_FILENO))
+        return exec_in_pty(exec_child, &t);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
-        return kit_fail_errno("fork"), 1;
-    if (pid == 0) {
-        const char *workdir = img.workdir[0] ? img.workdir : "/";
-        if (chdir(workdir) < 0)
-            kit_fail_errno("chdir %s", workdir);
-        char **env = container_environment(&img, name);
-        if (kit_exec_prepare(NULL, 0) < 0) {
-            kit_fail_errno("reset fds and signals before exec");
-            _exit(127);
-        }
-        execvpe(cmd[0], cmd, env);
-        kit_fail_errno("exec %s", cmd[0]);
-        _exit(127);
-    }
+        return kit_fail_errno("fork"), 125;
+    if (pid == 0)
+        exec_child(&t);
     return kit_wait_status(pid);
 }

@@ -1,4 +1,5 @@
-/* run.c - `conductor run [-d] [--memory M] [--cpus F] [--pids N] IMAGE NAME [-- CMD...]`.
+/* run.c - `conductor run [-d] [--rm] [-it] [--memory M] [--cpus F] [--pids N] [--read-only]
+ *          [--user UID[:GID]] IMAGE NAME [--] [CMD...]`.
  *
  * What happens, step by step (the shell commands each step matches are in docs/task3.md):
  *   1. state: containers/NAME/ with its own empty upper/ and work/ (made in tmp/, renamed);
@@ -6,10 +7,14 @@
  *   3. clone(2) with new UTS, PID, mount, network and IPC namespaces; the child waits at a gate
  *      until the parent has put it in the cgroup (and networking has wired its netns);
  *   4. the child mounts the overlay of the image's layers + its upper dir on root/, proc, sys,
- *      a minimal /dev, /etc/hostname and /etc/resolv.conf, sets the hostname, pivot_roots
- *      into root/ and execs the command: the command is PID 1 of the new PID namespace;
+ *      a minimal /dev, /etc/hostname and /etc/resolv.conf (--read-only: all of it read-only
+ *      but a tmpfs /tmp, harden.c), sets the hostname, pivot_roots into root/ and execs the
+ *      command (--user: as that user): the command is PID 1 of the new PID namespace;
  *   5. the parent (the conductor itself, or with -d a detached monitor) waits for PID 1 and
- *      records its exit code, which `ps` shows.
+ *      records its exit code, which `ps` shows (or, with --rm, removes the container).
+ *      A container that never started is removed at once: its name stays free.
+ * Exit status as Docker's: the command's own, 125 if conductor failed, 126/127 if the command
+ * could not be executed / was not found, 2 for bad usage.
  * Nothing is mounted in the host's mount namespace: every mount lives (and dies) with the
  * container's own mount namespace. */
 #include "conductor.h"
@@ -26,6 +31,7 @@
 #include <linux/sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -34,6 +40,7 @@
 #include "kit/cgroup.h"
 #include "kit/err.h"
 #include "kit/exec.h"
+#include "kit/parse.h"
 #include "kit/rootfs.h"
 #include "kit/run.h"
 #include "kit/sync.h"
@@ -42,6 +49,7 @@ struct start_spec {
     const struct container *c;
     const struct image *img;
     char **cmd;             /* NULL: the image's CMD, else /bin/bash, else /bin/sh */
+    const struct hardening *hard; /* --read-only, --user */
     struct kit_gate gate;   /* parent -> child: you are in the cgroup, go on */
     int report_fd;          /* child -> parent: one byte if the setup failed (close-on-exec) */
 };
@@ -202,13 +210,16 @@ static int container_init(void *arg)
     char root[PATH_MAX];
     snprintf(root, sizeof(root), "%s/root", s->c->dir);
     if (kit_gate_wait(&s->gate) < 0 || make_root(s, root) < 0 || bind_terminal(root) < 0 ||
-        enter_root(s, root) < 0 || kit_mask_proc_and_sys() < 0)
+        enter_root(s, root) < 0 || (s->hard->read_only && make_root_read_only() < 0) ||
+        kit_mask_proc_and_sys() < 0)
         return setup_failed(s);
     const char *workdir = s->img->workdir[0] ? s->img->workdir : "/";
     if (chdir(workdir) < 0) {
         kit_fail_errno("chdir %s", workdir);
         return setup_failed(s);
     }
+    if (s->hard->user_set && become_user(s->hard->uid, s->hard->gid) < 0)
+        return setup_failed(s);
     char **env = container_environment(s->img, s->c->name);
     char *bash[] = {"/bin/bash", NULL}, *sh[] = {"/bin/sh", NULL};
     char *const *cmd = s->cmd ? s->cmd : s->img->ncmd > 0 ? s->img->cmd : NULL;
@@ -225,24 +236,6 @@ static int container_init(void *arg)
     execve(sh[0], sh, env);
     kit_fail_errno("exec /bin/sh");
     return setup_failed(s);
-}
-
-/* "512m", "1g", "1048576" -> bytes; -1 if malformed. */
-static long long parse_size(const char *text)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || v <= 0)
-        return -1;
-    switch (*end) {
-    case 'k': case 'K': v *= 1024; end++; break;
-    case 'm': case 'M': v *= 1024 * 1024; end++; break;
-    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-    }
-    if (*end == 'b' || *end == 'B')
-        end++;
-    return *end ? -1 : (long long)v;
 }
 
 static int write_text(const char *dir, const char *file, const char *text)
@@ -263,8 +256,11 @@ static int create_state(struct container *c, const struct image *img)
     static const char *const dirs[] = {"upper", "work", "root"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof(path), "%s/%s", tmp, dirs[i]);
-        if (mkdir(path, 0755) < 0)
-            return kit_fail_errno("mkdir %s", path);
+        if (mkdir(path, 0755) < 0) {
+            kit_fail_errno("mkdir %s", path);
+            remove_tree(tmp);
+            return -1;
+        }
     }
     char text[1024], hostname[NAME_MAX_LEN + 2];
     snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c->name, img->name, c->created);
@@ -299,12 +295,15 @@ static void record_exit(const struct container *c, pid_t pid, int status)
     write_text(c->dir, "exit", text);
 }
 
-/* Steps 3-4 from the parent's side.  Returns PID 1's PID, or -1 (printed). */
+/* Steps 3-4 from the parent's side.  Returns PID 1's PID, or -1 (printed) with *FAILED set
+ * to the exit status `run` reports: the child's 126/127 (command not executable / not
+ * found), else 125 (conductor failed), as Docker does. */
 static pid_t start_and_record(struct container *c, const struct image *img, char **cmd,
-                              struct kit_cgroup *cg)
+                              const struct hardening *hard, struct kit_cgroup *cg, int *failed)
 {
+    *failed = 125;
     int report[2];
-    struct start_spec s = {.c = c, .img = img, .cmd = cmd};
+    struct start_spec s = {.c = c, .img = img, .cmd = cmd, .hard = hard};
     if (kit_gate_init(&s.gate) < 0 || pipe2(report, O_CLOEXEC) < 0)
         return kit_fail_errno("pipe");
     s.report_fd = report[1];
@@ -336,178 +335,304 @@ static pid_t start_and_record(struct container *c, const struct image *img, char
     close(report[0]);
     if (rc < 0 || n != 0) {
         int status = kit_wait_status(pid);
-        record_exit(c, pid, status);
+        if (status == 126 || status == 127)
+            *failed = status;
         return kit_fail("container %s did not start", c->name);
     }
     return pid;
 }
 
-int cmd_run(int argc, char **argv)
+struct run_options {
+    bool detach, remove;
+    long long memory; /* -1: no limit */
+    double cpus;      /* -1: no limit */
+    long pids;        /* -1: no limit */
+    struct hardening hard; /* --read-only, --user */
+    const char *image, *name;
+    char **cmd;       /* NULL: the image's CMD */
+};
+
+/* Docker's smallest --memory: below it a container is killed before its command starts. */
+#define MEMORY_MIN (6LL << 20)
+
+/* 0, or the exit status for bad input (2, after a message). */
+static int parse_limit(int opt, const char *arg, struct run_options *o)
+{
+    switch (opt) {
+    case 'm':
+        if (kit_parse_size(arg, MEMORY_MIN, &o->memory) < 0)
+            return kit_fail("--memory '%.40s': %s", arg,
+                            errno == ERANGE ? "from 6m up" : "bytes, e.g. 64m or 1g"), 2;
+        return 0;
+    case 'c':
+        if (kit_parse_cpus(arg, &o->cpus) < 0)
+            return kit_fail("--cpus '%.40s': a number of CPUs from 0.01 to 1024, e.g. 0.5", arg), 2;
+        return 0;
+    default:
+        if (kit_parse_count(arg, 1, KIT_PIDS_MAX, &o->pids) < 0)
+            return kit_fail("--pids '%.40s': a whole number from 1 to %ld", arg, KIT_PIDS_MAX), 2;
+        return 0;
+    }
+}
+
+/* run [-d] [--rm] [-i] [-t] [--memory M] [--cpus F] [--pids N] [--read-only] [-u|--user U[:G]]
+ *     IMAGE NAME [--] [CMD...]
+ * (-i and -t are accepted for Docker's habits: the terminal is the container's whenever
+ * stdin is one).  0, or the exit status for bad input. */
+static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
     static const struct option options[] = {
-        {"detach", no_argument, NULL, 'd'},       {"memory", required_argument, NULL, 'm'},
-        {"cpus", required_argument, NULL, 'c'},   {"pids", required_argument, NULL, 'p'},
+        {"detach", no_argument, NULL, 'd'},         {"rm", no_argument, NULL, 'r'},
+        {"interactive", no_argument, NULL, 'i'},    {"tty", no_argument, NULL, 't'},
+        {"memory", required_argument, NULL, 'm'},   {"cpus", required_argument, NULL, 'c'},
+        {"pids", required_argument, NULL, 'p'},     {"pids-limit", required_argument, NULL, 'p'},
+        {"read-only", no_argument, NULL, 'R'},      {"user", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
-    bool detach = false;
-    long long memory = -1;
-    double cpus = -1;
-    long pids = -1;
-    int opt;
+    *o = (struct run_options){.memory = -1, .cpus = -1, .pids = -1};
+    int opt, rc;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+d", options, NULL)) != -1) {
-        char *end;
-        switch (opt) {
-        case 'd':
-            detach = true;
-            break;
-        case 'm':
-            if ((memory = parse_size(optarg)) < 0)
-                return kit_fail("--memory: '%s' is not a size like 64m", optarg), 2;
-            break;
-        case 'c':
-            cpus = strtod(optarg, &end);
-            if (*end || cpus <= 0 || cpus > 1024)
-                return kit_fail("--cpus: '%s' is not a positive number", optarg), 2;
-            break;
-        case 'p':
-            pids = strtol(optarg, &end, 10);
-            if (*end || pids <= 0)
-                return kit_fail("--pids: '%s' is not a positive number", optarg), 2;
-            break;
-        default:
-            return usage_error(argv[0]);
+    opterr = 1;
+    while ((opt = getopt_long(argc, argv, "+ditm:u:", options, NULL)) != -1) {
+        if (opt == 'd')
+            o->detach = true;
+        else if (opt == 'r')
+            o->remove = true;
+        else if (opt == 'R')
+            o->hard.read_only = true;
+        else if (opt == 'u') {
+            if (parse_user(optarg, &o->hard) < 0)
+                return 2;
         }
+        else if (opt == 'i' || opt == 't')
+            continue;
+        else if (opt == 'm' || opt == 'c' || opt == 'p') {
+            if ((rc = parse_limit(opt, optarg, o)) != 0)
+                return rc;
+        } else
+            return usage_error(argv[0]);
     }
     if (argc - optind < 2)
         return usage_error(argv[0]);
-    const char *image_name = argv[optind], *name = argv[optind + 1];
-    char **cmd = NULL;
-    if (argc - optind > 2) {
-        if (strcmp(argv[optind + 2], "--") != 0 || argc - optind == 3)
-            return usage_error(argv[0]);
-        cmd = argv + optind + 3;
-    }
-    if (!valid_name("image", image_name) || !valid_name("container", name))
-        return 1;
+    o->image = argv[optind];
+    o->name = argv[optind + 1];
+    int rest = optind + 2;
+    if (rest < argc && strcmp(argv[rest], "--") == 0 && ++rest == argc)
+        return usage_error(argv[0]); /* "--" and nothing after it */
+    o->cmd = rest < argc ? argv + rest : NULL;
+    if (!valid_name("image", o->image) || !valid_name("container", o->name))
+        return 2;
+    return 0;
+}
 
-    int lock = state_lock();
-    if (lock < 0)
-        return 1;
-    struct image img;
-    struct container c = {0};
-    snprintf(c.name, sizeof(c.name), "%s", name);
-    state_path(c.dir, "containers/%s", name);
-    c.created = (long)time(NULL);
-    container_cgroup_name(name, c.cgroup_name, sizeof(c.cgroup_name));
-    if (image_load(image_name, &img) < 0) {
-        close(lock);
-        return kit_fail("no such image: %s", image_name), 1;
-    }
-    if (path_exists(c.dir)) {
-        close(lock);
-        return kit_fail("container %s already exists", name), 1;
-    }
-    if (create_state(&c, &img) < 0) {
-        close(lock);
-        return 1;
-    }
-    struct kit_cgroup *cg = kit_cgroup_create(c.cgroup_name);
+/* Step 2: the cgroup with its limits, its paths recorded in config for `exec` and `stop`
+ * (which may run from another cgroup than ours), with --read-only and --user (for `exec`).
+ * NULL after a message. */
+static struct kit_cgroup *create_cgroup(const struct container *c, const struct image *img,
+                                        const struct run_options *o)
+{
+    struct kit_cgroup *cg = kit_cgroup_create(c->cgroup_name);
     bool ok = cg != NULL;
-    if (ok && memory > 0)
-        ok = kit_cgroup_set_memory(cg, memory) == 0;
-    if (ok && cpus > 0)
-        ok = kit_cgroup_set_cpu(cg, (long)(cpus * 100000), 100000) == 0;
-    if (ok && pids > 0)
-        ok = kit_cgroup_set_pids(cg, pids) == 0;
+    if (ok && o->memory > 0)
+        ok = kit_cgroup_set_memory(cg, o->memory) == 0;
+    if (ok && o->cpus > 0)
+        ok = kit_cgroup_set_cpu(cg, (long)(o->cpus * 100000), 100000) == 0;
+    if (ok && o->pids > 0)
+        ok = kit_cgroup_set_pids(cg, o->pids) == 0;
     if (ok) {
-        /* Record where the cgroup is, for `exec` (which joins it) and `stop`, which may run
-         * from another cgroup than ours (another terminal). */
         char text[4096];
-        int n = snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c.name,
-                         img.name, c.created);
+        int n = snprintf(text, sizeof(text), "name=%s\nimage=%s\ncreated=%ld\n", c->name,
+                         img->name, c->created);
         static const char *const controllers[] = {"cpu", "memory", "pids"};
         for (size_t i = 0; i < 3; i++) {
             const char *dir = kit_cgroup_path(cg, controllers[i]);
             if (dir && n < (int)sizeof(text))
                 n += snprintf(text + n, sizeof(text) - (size_t)n, "cgroup=%s\n", dir);
         }
-        ok = write_text(c.dir, "config", text) == 0;
+        ok = n < (int)sizeof(text) &&
+             hardening_format(&o->hard, text + n, sizeof(text) - (size_t)n) == 0 &&
+             write_text(c->dir, "config", text) == 0;
     }
     if (!ok) {
-        kit_fail("container %s: cgroup setup failed", name);
+        kit_fail("container %s: cgroup setup failed", c->name);
         if (cg)
             kit_cgroup_destroy(cg);
-        container_remove(&c);
-        close(lock);
-        return 1;
+        return NULL;
     }
+    return cg;
+}
 
-    if (detach) {
-        /* A monitor process, detached from our session, is PID 1's parent: it waits for it and
-         * records the exit code.  We wait only until the container has started. */
-        int ready[2];
-        if (pipe2(ready, O_CLOEXEC) < 0)
-            return kit_fail_errno("pipe"), 1;
-        fflush(NULL);
-        pid_t monitor = fork();
-        if (monitor < 0)
-            return kit_fail_errno("fork"), 1;
-        if (monitor == 0) {
-            close(ready[0]);
-            setsid();
-            char log[PATH_MAX];
-            snprintf(log, sizeof(log), "%s/log", c.dir);
-            int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_APPEND);
-            if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-                _exit(1);
-            /* Keep no inherited descriptor (a test harness's pipe, the lock) open for the
-             * container's lifetime: only stdio, and READY until we have reported. */
-            for (int fd = 3; fd < 1024; fd++)
-                if (fd != ready[1])
-                    close(fd);
-            pid_t pid = start_and_record(&c, &img, cmd, cg);
-            char byte = pid > 0 ? 'y' : 'n';
-            if (write(ready[1], &byte, 1) < 0) {
-                /* the caller is gone; the container runs anyway */
-            }
-            close(ready[1]);
-            if (pid < 0)
-                _exit(1);
-            record_exit(&c, pid, kit_wait_status(pid));
-            _exit(0);
-        }
-        close(ready[1]);
-        char byte = 'n';
-        ssize_t n;
-        do
-            n = read(ready[0], &byte, 1);
-        while (n < 0 && errno == EINTR);
-        close(ready[0]);
+/* --rm, and a container that never started: nothing of it stays, not even its name. */
+static void remove_container(const char *name, bool locked)
+{
+    int lock = locked ? -1 : state_lock();
+    struct container now;
+    if ((locked || lock >= 0) && container_load(name, &now) == 0)
+        container_remove(&now);
+    if (lock >= 0)
         close(lock);
-        kit_cgroup_free(cg);
-        if (byte != 'y') {
-            char log[PATH_MAX];
-            snprintf(log, sizeof(log), "%s/log", c.dir);
-            char *text = read_file(log);
-            if (text)
-                fputs(text, stderr);
-            free(text);
-            return kit_fail("container %s did not start (see: conductor logs %s)", name, name), 1;
-        }
-        printf("%s\n", name);
+}
+
+/* The detached monitor: PID 1's parent, in a session of its own, output to the log.  Reports
+ * 'y' (started) or the failure status on READY, then waits and records the exit code. */
+static void monitor_container(struct container *c, const struct image *img,
+                              const struct run_options *o, struct kit_cgroup *cg, int ready)
+{
+    setsid();
+    char log[PATH_MAX];
+    snprintf(log, sizeof(log), "%s/log", c->dir);
+    int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_APPEND);
+    if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+        _exit(125);
+    /* Keep no inherited descriptor (a test harness's pipe, the lock) open for the container's
+     * lifetime: only stdio, and READY until we have reported. */
+    if (kit_exec_prepare(&ready, 1) < 0)
+        _exit(125);
+    int failed;
+    pid_t pid = start_and_record(c, img, o->cmd, &o->hard, cg, &failed);
+    char byte = pid > 0 ? 'y' : (char)failed;
+    if (write(ready, &byte, 1) < 0) {
+        /* the caller is gone; the container runs anyway */
+    }
+    close(ready);
+    if (pid < 0)
+        _exit(failed);
+    record_exit(c, pid, kit_wait_status(pid));
+    if (o->remove)
+        remove_container(c->name, false);
+    _exit(0);
+}
+
+/* run -d: fork the monitor, wait until it says the container started.  Called with the lock
+ * held (LOCK); returns the exit status. */
+static int run_detached(struct container *c, const struct image *img,
+                        const struct run_options *o, struct kit_cgroup *cg, int lock)
+{
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return kit_fail_errno("pipe"), 125;
+    fflush(NULL);
+    pid_t monitor = fork();
+    if (monitor < 0)
+        return kit_fail_errno("fork"), 125;
+    if (monitor == 0) {
+        close(ready[0]);
+        monitor_container(c, img, o, cg, ready[1]);
+    }
+    close(ready[1]);
+    char byte = 125;
+    ssize_t n;
+    do
+        n = read(ready[0], &byte, 1);
+    while (n < 0 && errno == EINTR);
+    close(ready[0]);
+    kit_cgroup_free(cg);
+    if (n == 1 && byte == 'y') {
+        close(lock);
+        printf("%s\n", c->name);
         return 0;
     }
-
-    pid_t pid = start_and_record(&c, &img, cmd, cg);
+    char log[PATH_MAX];
+    snprintf(log, sizeof(log), "%s/log", c->dir);
+    char *text = read_file(log);
+    if (text)
+        fputs(text, stderr);
+    free(text);
+    kit_fail("container %s did not start", c->name);
+    remove_container(c->name, true);
     close(lock);
-    kit_cgroup_free(cg);
-    if (pid < 0)
-        return 1;
-    /* Interactive: the terminal's ^C and ^\ are for the container's command, not for us. */
-    signal(SIGINT, SIG_IGN);
+    return n == 1 && (byte == 126 || byte == 127) ? byte : 125;
+}
+
+/* A foreground run: the terminal's ^C (or a SIGTERM/SIGHUP to conductor) stops the container.
+ * PID 1 of a PID namespace gets a signal from outside only if it handles it (SIGKILL
+ * excepted; pid_namespaces(7)), so the first one is forwarded, and the container is killed
+ * if it is still there 2 s later or at the next one. */
+static volatile sig_atomic_t stop_signal, stop_count;
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+    stop_count++;
+}
+
+static int wait_foreground(pid_t pid)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal}; /* no SA_RESTART: waitpid returns */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+    /* ^Z would stop conductor but not the container, which would run on unwatched. */
+    signal(SIGTSTP, SIG_IGN);
     signal(SIGQUIT, SIG_IGN);
-    int status = kit_wait_status(pid);
+    int status, forwarded = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return kit_fail_errno("wait for %d", (int)pid), 125;
+        if (stop_signal == SIGALRM || stop_count > 1) {
+            kill(pid, SIGKILL);
+        } else if (stop_count > forwarded) {
+            forwarded = stop_count;
+            kill(pid, stop_signal);
+            alarm(2);
+        }
+    }
+    alarm(0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_options o;
+    int rc = parse_run_options(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    int lock = state_lock();
+    if (lock < 0)
+        return 125;
+    struct image img;
+    struct container c = {0};
+    snprintf(c.name, sizeof(c.name), "%s", o.name);
+    state_path(c.dir, "containers/%s", o.name);
+    c.created = (long)time(NULL);
+    container_cgroup_name(o.name, c.cgroup_name, sizeof(c.cgroup_name));
+    if (image_load(o.image, &img) < 0) {
+        close(lock);
+        return kit_fail("no such image: %s", o.image), 125;
+    }
+    if (path_exists(c.dir)) {
+        close(lock);
+        image_free(&img);
+        return kit_fail("container %s already exists", o.name), 125;
+    }
+    struct kit_cgroup *cg = NULL;
+    if (create_state(&c, &img) < 0 || !(cg = create_cgroup(&c, &img, &o))) {
+        if (path_exists(c.dir))
+            remove_container(c.name, true);
+        close(lock);
+        image_free(&img);
+        return 125;
+    }
+    if (o.detach) {
+        rc = run_detached(&c, &img, &o, cg, lock);
+        image_free(&img);
+        return rc;
+    }
+    int failed;
+    pid_t pid = start_and_record(&c, &img, o.cmd, &o.hard, cg, &failed);
+    kit_cgroup_free(cg);
+    if (pid < 0) {
+        remove_container(c.name, true);
+        close(lock);
+        image_free(&img);
+        return failed;
+    }
+    close(lock);
+    int status = wait_foreground(pid);
     record_exit(&c, pid, status);
+    if (o.remove)
+        remove_container(c.name, false);
+    image_free(&img);
     return status;
 }
