@@ -27,6 +27,8 @@ for __docs_fd in /proc/$$/fd/*; do
     [ "$__docs_fd" -gt 2 ] && eval "exec $__docs_fd>&-"
 done
 
+# The kit, held open: it may live below /tmp (a clone in /tmp), which the next line covers.
+exec 7<"$__docs_kit" || exit 125
 # A /tmp of its own: the docs make /tmp/rootfs, /tmp/lab ... and must not meet the machine's.
 mount -t tmpfs -o mode=1777 kit-docs-tmp /tmp || exit 125
 # A /proc of this PID namespace in place of the machine's (not on top of it: one proc at /proc,
@@ -35,8 +37,10 @@ mount -t tmpfs -o mode=1777 kit-docs-tmp /tmp || exit 125
 mkdir /tmp/proc && mount -t proc -o nosuid,nodev,noexec proc /tmp/proc && umount -l /proc &&
     mount --move /tmp/proc /proc && rmdir /tmp/proc && mount --make-rshared / || exit 125
 # The kit as built, copied: what the blocks build or write in it stays in the copy.
-mkdir /tmp/kit && tar -C "$__docs_kit" --exclude=./.git --exclude=./build --exclude=./dist \
+# (Through the open directory: /proc/self/fd/7 leads to it wherever its path now points.)
+mkdir /tmp/kit && tar -C /proc/self/fd/7 --exclude=./.git --exclude=./build --exclude=./dist \
     -cf - . | tar -C /tmp/kit -xf - || exit 125
+exec 7<&-
 cd /tmp/kit || exit 125
 
 __docs_snapshot() {
