@@ -31,6 +31,8 @@ done
 exec 7<"$__docs_kit" || exit 125
 # A /tmp of its own: the docs make /tmp/rootfs, /tmp/lab ... and must not meet the machine's.
 mount -t tmpfs -o mode=1777 kit-docs-tmp /tmp || exit 125
+# And a home of its own: what a block writes to ~ must not land in the machine's /root.
+mount -t tmpfs -o mode=700 kit-docs-home /root || exit 125
 # A /proc of this PID namespace in place of the machine's (not on top of it: one proc at /proc,
 # as on a machine), and / shared as systemd makes it: a walkthrough must not rely on less.
 # (Both only in this mount namespace: its mounts are private copies, peers of nothing outside.)

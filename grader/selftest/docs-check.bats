@@ -155,6 +155,7 @@ ip link add dc-self0 type veth peer name dc-self1
 nft add table ip docs_check_selftest
 mkdir -p /tmp/docs-check-selftest && mount -t tmpfs x /tmp/docs-check-selftest
 echo x >/tmp/docs-check-selftest-file
+echo x >~/docs-check-selftest-home
 setsid sleep 4241 </dev/null >/dev/null 2>&1 &
 mkdir "$(common/tools/kit-cgroup parent pids | sed -n 's/^parent //p')/docs-check-selftest"
 ```
@@ -175,6 +176,8 @@ EOF
     expect_eq "mounts" "" "$(grep docs-check-selftest /proc/self/mountinfo)" "no mount on the machine"
     [ ! -e /tmp/docs-check-selftest-file ] || fail_hint "no file" "/tmp/docs-check-selftest-file" \
         "the session has a /tmp of its own"
+    [ ! -e /root/docs-check-selftest-home ] || fail_hint "no file in root's home" \
+        "/root/docs-check-selftest-home" "the session has a home of its own"
     expect_eq "processes" "" "$(pgrep -x -f 'sleep 4241')" "the PID namespace took them"
     expect_eq "cgroups" "" "$(find /sys/fs/cgroup -name 'docs-check-selftest' 2>/dev/null)" \
         "the run's cgroups are removed"
