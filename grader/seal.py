@@ -3,8 +3,9 @@
 
     seal.py save DIR LABEL=ROOT...          copy each ROOT's protected files into DIR/LABEL
                                             and record their SHA-256 in DIR/manifest.json
-    seal.py rehash DIR                      record the SHA-256 of every file DIR holds now (after
-                                            the grader built its helpers into DIR/grader/bin)
+    seal.py record-new DIR                  add to the manifest the SHA-256 of each file DIR
+                                            gained since save (the helpers the grader built
+                                            into DIR/grader/bin)
     seal.py cache-snapshot FILE CACHE       record what the kit's shared cache (the conductor's
                                             debootstrap bases) holds, in FILE
     seal.py cache-check FILE CACHE          one line per entry of the snapshot since changed or
@@ -105,12 +106,15 @@ def cache_check(snapshot: Path, cache: Path):
     return 1 if bad else 0
 
 
-def rehash(seal: Path):
+def record_new(seal: Path):
+    """The files save copied keep the digests it took; only those added since are read."""
     manifest = json.loads((seal / "manifest.json").read_text())
-    for label in manifest:
+    for label, files in manifest.items():
         top = seal / label
-        manifest[label] = {str(p.relative_to(top)): digest(p) for p in sorted(top.rglob("*"))
-                           if p.is_file() and not p.is_symlink()}
+        for p in sorted(top.rglob("*")):
+            rel = str(p.relative_to(top))
+            if rel not in files and p.is_file() and not p.is_symlink():
+                files[rel] = digest(p)
     (seal / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return 0
 
@@ -138,8 +142,8 @@ def check(seal: Path, roots, restore):
 
 
 def main(argv):
-    if len(argv) == 2 and argv[0] == "rehash":
-        return rehash(Path(argv[1]))
+    if len(argv) == 2 and argv[0] == "record-new":
+        return record_new(Path(argv[1]))
     if len(argv) == 3 and argv[0] == "cache-snapshot":
         Path(argv[1]).write_text(json.dumps(cache_entries(Path(argv[2]))))
         return 0

@@ -29,7 +29,7 @@ seal_begin() {
     # replace them (a tracer in a shared cache could be swapped for one that lies).
     mkdir -p "$SEAL/grader/bin" &&
         cc -O2 -Wall -o "$SEAL/grader/bin/ns_trace" "$SEAL/grader/helpers/ns_trace.c" || return 1
-    python3 "$GRADER_DIR/seal.py" rehash "$SEAL" || return 1
+    python3 "$GRADER_DIR/seal.py" record-new "$SEAL" || return 1
     mount -o remount,ro "$SEAL" || return 1
     SEAL_SUM=$(sha256sum <"$SEAL/manifest.json")
     _grader_writable ro
